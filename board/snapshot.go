@@ -1,0 +1,158 @@
+package board
+
+import "time"
+
+// Telephony states reported by the PBX (presence:telephony) or derived from
+// active calls. Any other reported value is kept as received.
+const (
+	TelRegistered = "registered"
+	TelRinging    = "ringing"
+	TelTalking    = "talking"
+	TelRT         = "rt" // talking and ringing at once
+	TelUnknown    = "unknown"
+)
+
+// Manual statuses (presence:user). Any other value is kept as received.
+const (
+	StatusAvailable = "available"
+	StatusAway      = "away"
+	StatusDND       = "dnd"
+)
+
+// User is one PBX user as the board knows them, keyed by (Company, Extension).
+type User struct {
+	Company    string
+	Extension  string
+	Email      string
+	Name       string
+	Group      string
+	Department string
+
+	// Telephony is the effective telephony state: the last presence:telephony
+	// report once one was received (TelephonyReported), otherwise derived from
+	// the user's active calls.
+	Telephony         string
+	TelephonyReported bool
+
+	Status   string
+	Message  string
+	Until    time.Time
+	Location string
+
+	// InConference is true between a presence:conference join and leave, or
+	// while a live conference lists the user.
+	InConference bool
+
+	// CallIDs are the user's active calls, oldest first.
+	CallIDs []string
+
+	// Since is when the tile's state (see State) last changed.
+	Since time.Time
+}
+
+// Call is an active call.
+type Call struct {
+	ID        string
+	Company   string
+	Direction Direction
+	// State is the state of the newest leg: LegRinging, LegConnected, LegHold
+	// or another value as received.
+	State     string
+	StartedAt time.Time
+	// AnsweredAt is when a leg first became connected; zero while ringing.
+	AnsweredAt time.Time
+	Queue      string
+	Trunk      string
+	Tags       []string
+	// Legs ordered by Index.
+	Legs []Leg
+	// UpdatedAt is the time of the last event applied to the call; a call
+	// silent for longer than Options.CallTTL expires.
+	UpdatedAt time.Time
+}
+
+// Conference is a live conference.
+type Conference struct {
+	ID           string
+	Company      string
+	Subject      string
+	StartedAt    time.Time
+	Participants []ConferenceParticipant
+	UpdatedAt    time.Time
+}
+
+// QueueStats are one queue's live and today's figures.
+type QueueStats struct {
+	Company string
+	Name    string
+	// Live.
+	Waiting    int       // calls in the queue still ringing
+	OldestWait time.Time // start of the longest-waiting call; zero when none
+	Talking    int       // queue calls connected to an agent
+	// Today (since the day boundary in Options.Location).
+	Answered  int
+	Missed    int
+	WaitTotal time.Duration // over answered calls
+	TalkTotal time.Duration // over answered calls
+}
+
+// AgentStats are one agent's figures for today.
+type AgentStats struct {
+	Company   string
+	Extension string
+	Answered  int
+	Missed    int
+	TalkTotal time.Duration
+}
+
+// Snapshot is a deep copy of the board at one sequence number. Slices are
+// sorted (users by company then extension, calls by start then id,
+// conferences by start then id, queues by company then name), so two boards
+// fed the same events produce equal snapshots.
+type Snapshot struct {
+	Seq         uint64
+	Day         string // today's date (YYYY-MM-DD) in Options.Location
+	Users       []User
+	Calls       []Call
+	Conferences []Conference
+	Queues      []QueueStats
+	Agents      []AgentStats
+}
+
+// ChangeKind names what kind of entity changed.
+type ChangeKind uint8
+
+const (
+	ChangeUser ChangeKind = iota + 1
+	ChangeCall
+	ChangeConference
+	ChangeQueue
+	ChangeAgent
+	// ChangeDay: the day rolled over and every daily figure reset.
+	ChangeDay
+)
+
+// Change says that one entity changed. Removed is true when it no longer
+// exists (an ended call, an expired conference). Key is the user's
+// extension, the call or conference id, the queue name or the agent's
+// extension; empty for ChangeDay.
+type Change struct {
+	Kind    ChangeKind
+	Company string
+	Key     string
+	Removed bool
+}
+
+// TileState is what a user's tile shows, chosen by State's precedence rule.
+type TileState string
+
+const (
+	TileRT        TileState = "rt"
+	TileTalking   TileState = "talking"
+	TileRinging   TileState = "ringing"
+	TileDND       TileState = "dnd"
+	TileAway      TileState = "away"
+	TileAvailable TileState = "available"
+	TileOffline   TileState = "offline" // a reported telephony value we do not know (e.g. unregistered)
+	TileUnknown   TileState = "unknown" // nothing reported yet
+)
