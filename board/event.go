@@ -3,12 +3,16 @@ package board
 import "time"
 
 // Event is one fact about the PBX, already translated out of the vendor's
-// vocabulary (package wildix does that). Exactly one of the pointer fields is
-// set; Apply ignores an Event with none.
+// vocabulary (package wildix does that). At most one of the pointer fields is
+// set; an Event with none carries no fact and, like a Tick, only lets time
+// pass.
 //
-// At is the event's own time (the PBX's clock, not the arrival time). The
-// board orders facts about one entity by it: an event older than what the
-// entity already reflects changes nothing. Ties apply in arrival order.
+// At is the event's own time (the PBX's clock, not the arrival time) and the
+// board's only source of time. The board orders facts about one entity (a
+// call, a conference, a user's telephony, presence or conference presence)
+// by it: an event older than what the entity already reflects changes
+// nothing. Ties apply in arrival order. A CallEnd is the exception: it always
+// applies, because a call cannot un-end.
 type Event struct {
 	Company string
 	At      time.Time
@@ -80,7 +84,8 @@ type CallUpsert struct {
 }
 
 // CallEnd removes an active call and leaves a tombstone, so that a late or
-// retried update for the same id never brings it back.
+// retried update for the same id never brings it back (for
+// Options.TombstoneTTL).
 type CallEnd struct {
 	ID    string
 	Cause string // human-readable end cause, may be empty
@@ -136,7 +141,8 @@ type ConferencePresence struct {
 }
 
 // CompletedCall is the analytics record of a finished call (call:completed).
-// It feeds today's counters, never live state.
+// It feeds today's counters, never live state. Records are counted once per
+// ID and day; a record without an ID is ignored.
 type CompletedCall struct {
 	ID        string
 	Queue     string

@@ -29,11 +29,18 @@ type User struct {
 	Department string
 
 	// Telephony is the effective telephony state: the last presence:telephony
-	// report once one was received (TelephonyReported), otherwise derived from
-	// the user's active calls.
+	// report once one was received (TelephonyReported; lower-cased, "unknown"
+	// for an empty report), otherwise derived from the user's active calls:
+	// "ringing" when the user is the callee of a ringing leg; "talking" when
+	// the user is a party of a connected or held leg, or the caller of a
+	// ringing leg (dialling: the phone is in use); both at once "rt"; with
+	// active calls but none of these "registered"; with no calls "unknown",
+	// because calls alone cannot tell whether an idle phone is registered.
 	Telephony         string
 	TelephonyReported bool
 
+	// Status is the manual status, lower-cased ("available" for an empty
+	// report); "" until a presence:user event arrives.
 	Status   string
 	Message  string
 	Until    time.Time
@@ -46,7 +53,8 @@ type User struct {
 	// CallIDs are the user's active calls, oldest first.
 	CallIDs []string
 
-	// Since is when the tile's state (see State) last changed.
+	// Since is the At of the event that last changed the tile's state (see
+	// State), or that first named the user: the tile's "time in state".
 	Since time.Time
 }
 
@@ -88,7 +96,7 @@ type QueueStats struct {
 	// Live.
 	Waiting    int       // calls in the queue still ringing
 	OldestWait time.Time // start of the longest-waiting call; zero when none
-	Talking    int       // queue calls connected to an agent
+	Talking    int       // queue calls connected to an agent (or on hold)
 	// Today (since the day boundary in Options.Location).
 	Answered  int
 	Missed    int

@@ -1,0 +1,302 @@
+package board
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Default lifetimes used when an Options field is zero or negative.
+const (
+	DefaultCallTTL       = 2 * time.Hour
+	DefaultConferenceTTL = 4 * time.Hour
+	DefaultTombstoneTTL  = 6 * time.Hour
+)
+
+// Options tune a Board. The zero value is usable: every zero field takes its
+// default.
+type Options struct {
+	// CallTTL: a call with no event for this long expires (default 2h). The
+	// PBX's end event can be lost; expiry keeps the board from showing
+	// phantom calls forever.
+	CallTTL time.Duration
+	// ConferenceTTL: a conference with no event for this long expires
+	// (default 4h). The PBX's leave/end events are not documented, so expiry
+	// is the only way a conference disappears.
+	ConferenceTTL time.Duration
+	// TombstoneTTL: how long an ended call's id is remembered so that a late
+	// or retried update cannot bring it back (default 6h). Keep it longer
+	// than the PBX's retry window and longer than CallTTL.
+	TombstoneTTL time.Duration
+	// Location sets the day boundary for today's counters (default UTC).
+	Location *time.Location
+}
+
+func (o Options) withDefaults() Options {
+	if o.CallTTL <= 0 {
+		o.CallTTL = DefaultCallTTL
+	}
+	if o.ConferenceTTL <= 0 {
+		o.ConferenceTTL = DefaultConferenceTTL
+	}
+	if o.TombstoneTTL <= 0 {
+		o.TombstoneTTL = DefaultTombstoneTTL
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	return o
+}
+
+// Board is the live state of one or more PBX companies, built only from
+// Events. It is a pure state machine: no I/O, no clock (time comes from
+// Event.At), no goroutines, no randomness. Feeding two Boards the same events
+// in the same order yields equal state, equal Changes and equal
+// MarshalBinary bytes.
+//
+// A Board is not safe for concurrent use: the caller serialises Apply and
+// every read.
+type Board struct {
+	opts Options
+
+	seq    uint64
+	day    string    // YYYY-MM-DD in opts.Location; "" before the first event
+	dayEnd time.Time // when the day after day starts; derived from day
+
+	users     map[key]*userRec
+	emails    map[key]string // (company, lower-cased email) → extension
+	calls     map[key]*callRec
+	tombs     map[key]time.Time // ended call → when it ended
+	confs     map[key]*Conference
+	queues    map[key]*QueueStats
+	agents    map[key]*AgentStats
+	completed map[key]struct{} // today's counted call:completed ids
+
+	// Derived indexes, rebuilt by UnmarshalBinary, never serialised.
+	queueCalls map[key]map[string]struct{} // queue → its active call ids
+
+	// Lower bounds of the oldest call update, conference update and
+	// tombstone, so that expiry scans only when something can expire. They
+	// never change results, only how often a scan runs.
+	callFloor, confFloor, tombFloor floor
+
+	tx txn
+}
+
+// key identifies an entity within a company: a user's extension, a call,
+// conference or queue name, an email.
+type key struct {
+	company string
+	id      string
+}
+
+func compareKeys(a, b key) int {
+	return cmp.Or(strings.Compare(a.company, b.company), strings.Compare(a.id, b.id))
+}
+
+// floor is a lower bound on a set of times; ok is false when the set is empty.
+type floor struct {
+	t  time.Time
+	ok bool
+}
+
+func (f *floor) include(t time.Time) {
+	if !f.ok || t.Before(f.t) {
+		f.t, f.ok = t, true
+	}
+}
+
+// New returns an empty Board.
+func New(opts Options) *Board {
+	b := &Board{opts: opts.withDefaults()}
+	b.reset()
+	return b
+}
+
+func (b *Board) reset() {
+	b.seq, b.day, b.dayEnd = 0, "", time.Time{}
+	b.users = make(map[key]*userRec)
+	b.emails = make(map[key]string)
+	b.calls = make(map[key]*callRec)
+	b.tombs = make(map[key]time.Time)
+	b.confs = make(map[key]*Conference)
+	b.queues = make(map[key]*QueueStats)
+	b.agents = make(map[key]*AgentStats)
+	b.completed = make(map[key]struct{})
+	b.queueCalls = make(map[key]map[string]struct{})
+	b.callFloor, b.confFloor, b.tombFloor = floor{}, floor{}, floor{}
+	b.tx = newTxn()
+}
+
+// Seq counts the Applies that changed something visible. It moves by exactly
+// one per such Apply and never for a duplicate, stale or no-op event.
+func (b *Board) Seq() uint64 { return b.seq }
+
+// Apply applies one event and reports what changed, sorted by Kind, then
+// Company, then Key, each entity at most once. It returns nil when nothing
+// visible changed; Seq then stays put.
+//
+// Before the event's own fact, Apply lets time pass to e.At: the day rolls
+// over when e.At falls on a later day (in Options.Location) than the board's
+// (the very first event sets the first day, and reports ChangeDay too), and
+// calls, conferences and tombstones older than their TTL expire. Time never
+// moves backwards: an older e.At expires nothing and rolls nothing.
+func (b *Board) Apply(e Event) []Change {
+	at := e.At.UTC()
+	b.rollDay(at)
+	b.expire(at)
+	switch {
+	case e.Call != nil:
+		b.applyCall(e.Company, at, e.Call)
+	case e.CallEnd != nil:
+		b.applyCallEnd(e.Company, at, e.CallEnd)
+	case e.Telephony != nil:
+		b.applyTelephony(e.Company, at, e.Telephony)
+	case e.Presence != nil:
+		b.applyPresence(e.Company, at, e.Presence)
+	case e.Conference != nil:
+		b.applyConference(e.Company, at, e.Conference)
+	case e.ConferenceJoin != nil:
+		b.applyConferenceJoin(e.Company, at, e.ConferenceJoin)
+	case e.ConfPresence != nil:
+		b.applyConfPresence(e.Company, at, e.ConfPresence)
+	case e.Completed != nil:
+		b.applyCompleted(e.Company, at, e.Completed)
+	}
+	return b.commit(at)
+}
+
+// expire removes calls, conferences and tombstones that have outlived their
+// TTL at time at.
+func (b *Board) expire(at time.Time) {
+	if cutoff := at.Add(-b.opts.CallTTL); b.callFloor.ok && b.callFloor.t.Before(cutoff) {
+		b.callFloor = floor{}
+		for k, c := range b.calls {
+			if c.UpdatedAt.Before(cutoff) {
+				b.removeCall(k, at)
+			} else {
+				b.callFloor.include(c.UpdatedAt)
+			}
+		}
+	}
+	if cutoff := at.Add(-b.opts.ConferenceTTL); b.confFloor.ok && b.confFloor.t.Before(cutoff) {
+		b.confFloor = floor{}
+		for k, c := range b.confs {
+			if c.UpdatedAt.Before(cutoff) {
+				b.removeConference(k)
+			} else {
+				b.confFloor.include(c.UpdatedAt)
+			}
+		}
+	}
+	if cutoff := at.Add(-b.opts.TombstoneTTL); b.tombFloor.ok && b.tombFloor.t.Before(cutoff) {
+		b.tombFloor = floor{}
+		for k, t := range b.tombs {
+			if t.Before(cutoff) {
+				delete(b.tombs, k)
+			} else {
+				b.tombFloor.include(t)
+			}
+		}
+	}
+}
+
+// User returns a deep copy of the user (company, extension).
+func (b *Board) User(company, extension string) (User, bool) {
+	u, ok := b.users[key{company, extension}]
+	if !ok {
+		return User{}, false
+	}
+	return u.User.clone(), true
+}
+
+// Call returns a deep copy of the active call (company, id).
+func (b *Board) Call(company, id string) (Call, bool) {
+	c, ok := b.calls[key{company, id}]
+	if !ok {
+		return Call{}, false
+	}
+	return c.Call.clone(), true
+}
+
+// Conference returns a deep copy of the live conference (company, id).
+func (b *Board) Conference(company, id string) (Conference, bool) {
+	c, ok := b.confs[key{company, id}]
+	if !ok {
+		return Conference{}, false
+	}
+	return c.clone(), true
+}
+
+// Queue returns the figures of the queue (company, name).
+func (b *Board) Queue(company, name string) (QueueStats, bool) {
+	q, ok := b.queues[key{company, name}]
+	if !ok {
+		return QueueStats{}, false
+	}
+	return *q, true
+}
+
+// Agent returns today's figures of the agent (company, extension).
+func (b *Board) Agent(company, extension string) (AgentStats, bool) {
+	a, ok := b.agents[key{company, extension}]
+	if !ok {
+		return AgentStats{}, false
+	}
+	return *a, true
+}
+
+// Snapshot returns a deep copy of the whole board, sorted as documented on
+// Snapshot.
+func (b *Board) Snapshot() Snapshot {
+	s := Snapshot{
+		Seq:         b.seq,
+		Day:         b.day,
+		Users:       make([]User, 0, len(b.users)),
+		Calls:       make([]Call, 0, len(b.calls)),
+		Conferences: make([]Conference, 0, len(b.confs)),
+		Queues:      make([]QueueStats, 0, len(b.queues)),
+		Agents:      make([]AgentStats, 0, len(b.agents)),
+	}
+	for _, u := range b.users {
+		s.Users = append(s.Users, u.User.clone())
+	}
+	slices.SortFunc(s.Users, func(x, y User) int {
+		return compareKeys(key{x.Company, x.Extension}, key{y.Company, y.Extension})
+	})
+	for _, c := range b.calls {
+		s.Calls = append(s.Calls, c.Call.clone())
+	}
+	slices.SortFunc(s.Calls, func(x, y Call) int {
+		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
+	})
+	for _, c := range b.confs {
+		s.Conferences = append(s.Conferences, c.clone())
+	}
+	slices.SortFunc(s.Conferences, func(x, y Conference) int {
+		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
+	})
+	for _, q := range b.queues {
+		s.Queues = append(s.Queues, *q)
+	}
+	slices.SortFunc(s.Queues, func(x, y QueueStats) int {
+		return compareKeys(key{x.Company, x.Name}, key{y.Company, y.Name})
+	})
+	for _, a := range b.agents {
+		s.Agents = append(s.Agents, *a)
+	}
+	slices.SortFunc(s.Agents, func(x, y AgentStats) int {
+		return compareKeys(key{x.Company, x.Extension}, key{y.Company, y.Extension})
+	})
+	return s
+}
+
+// cloneOrNil copies s, returning nil for an empty slice so that "none" has a
+// single representation (and a single encoding).
+func cloneOrNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
+}

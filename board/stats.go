@@ -1,0 +1,128 @@
+package board
+
+import "time"
+
+func (b *Board) dayOf(t time.Time) string {
+	return t.In(b.opts.Location).Format(time.DateOnly)
+}
+
+// rollDay moves the board to at's day when it is later than the board's:
+// every queue's and agent's daily figures reset and the set of counted
+// completed calls is forgotten. Days never move backwards.
+func (b *Board) rollDay(at time.Time) {
+	if b.day != "" && at.Before(b.dayEnd) {
+		return // the common case, without formatting a date
+	}
+	d := b.dayOf(at)
+	if d <= b.day { // YYYY-MM-DD compares as a string
+		return
+	}
+	b.setDay(d)
+	b.tx.day = true
+	clear(b.completed)
+	for k, q := range b.queues {
+		if q.Answered != 0 || q.Missed != 0 || q.WaitTotal != 0 || q.TalkTotal != 0 {
+			b.touchQueue(k, false)
+			q.Answered, q.Missed, q.WaitTotal, q.TalkTotal = 0, 0, 0, 0
+		}
+	}
+	for k, a := range b.agents {
+		if *a != (AgentStats{Company: a.Company, Extension: a.Extension}) {
+			b.touchAgent(k)
+			*a = AgentStats{Company: a.Company, Extension: a.Extension}
+		}
+	}
+}
+
+// setDay sets the board's day and the instant the next one starts. d is
+// always a valid date (formatted by dayOf or checked by UnmarshalBinary);
+// were it not, dayEnd would stay zero and rollDay would merely lose its
+// shortcut.
+func (b *Board) setDay(d string) {
+	b.day = d
+	b.dayEnd = time.Time{}
+	if start, err := time.ParseInLocation(time.DateOnly, d, b.opts.Location); err == nil {
+		b.dayEnd = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, b.opts.Location).UTC()
+	}
+}
+
+func (b *Board) ensureQueue(k key) *QueueStats {
+	q, ok := b.queues[k]
+	if !ok {
+		q = &QueueStats{Company: k.company, Name: k.id}
+		b.queues[k] = q
+	}
+	return q
+}
+
+// deriveQueue recomputes a queue's live figures from its active calls: a
+// ringing call is waiting, a connected or held one is talking.
+func (b *Board) deriveQueue(k key, q *QueueStats) {
+	q.Waiting, q.Talking, q.OldestWait = 0, 0, time.Time{}
+	for id := range b.queueCalls[k] {
+		c := b.calls[key{k.company, id}]
+		switch c.State {
+		case LegRinging:
+			q.Waiting++
+			if q.OldestWait.IsZero() || c.StartedAt.Before(q.OldestWait) {
+				q.OldestWait = c.StartedAt
+			}
+		case LegConnected, LegHold:
+			q.Talking++
+		}
+	}
+}
+
+// applyCompleted adds a finished call to today's counters. A record that
+// ended on another day than the board's, has no id (so could not be
+// deduplicated) or was already counted today changes nothing.
+func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
+	ended := at
+	if !e.EndedAt.IsZero() {
+		ended = e.EndedAt
+	}
+	ck := key{company, e.ID}
+	if e.ID == "" || b.dayOf(ended) != b.day {
+		return
+	}
+	if _, counted := b.completed[ck]; counted {
+		return
+	}
+	b.completed[ck] = struct{}{}
+
+	if e.Queue != "" {
+		k := key{company, e.Queue}
+		b.touchQueue(k, false)
+		q := b.ensureQueue(k)
+		if e.Missed {
+			q.Missed++
+		} else {
+			q.Answered++
+			q.WaitTotal += e.Wait
+			q.TalkTotal += e.Talk
+		}
+	}
+	if e.Agent == nil {
+		return
+	}
+	ext := b.learnParty(company, e.Agent)
+	if ext == "" {
+		ext = b.resolve(company, e.Agent.Extension, e.Agent.Email)
+	}
+	if ext == "" {
+		return
+	}
+	k := key{company, ext}
+	b.touchAgent(k)
+	a, ok := b.agents[k]
+	if !ok {
+		a = &AgentStats{Company: company, Extension: ext}
+		b.agents[k] = a
+	}
+	if e.Missed {
+		a.Missed++
+	} else {
+		a.Answered++
+		a.TalkTotal += e.Talk
+	}
+}

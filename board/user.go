@@ -1,0 +1,263 @@
+package board
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// userRec is a user plus what the board needs to order and derive its
+// facets. Exported fields are serialised by MarshalBinary.
+type userRec struct {
+	User
+	// TelAt, PresAt and ConfAt are the times of the last telephony,
+	// presence and conference-presence events applied to the user.
+	TelAt, PresAt, ConfAt time.Time
+	// ConfJoined is the last presence:conference report.
+	ConfJoined bool
+
+	calls map[string]struct{} // derived: ids of active calls naming the user
+}
+
+// State is what the user's tile shows and why, by this precedence (first
+// match wins):
+//
+//  1. rt, talking, ringing: from Telephony, reported or derived from calls.
+//  2. dnd: Status "dnd".
+//  3. away: Status "away" or any other manual status that is not
+//     "available" (e.g. "mur"): the user said they are not simply
+//     available, and the reason shows the raw value.
+//  4. available: Telephony "registered", or Telephony not reported as
+//     something else while Status is "available".
+//  5. offline: a reported Telephony value that is none of the above (e.g.
+//     "unregistered"): the phone is not reachable, whatever the status says.
+//  6. unknown: nothing reported yet.
+//
+// The reason is a short human sentence for the tile, e.g. "on a call (phone
+// reports talking)" or "do not disturb: Meeting".
+func (u User) State() (TileState, string) {
+	src := "derived from calls"
+	if u.TelephonyReported {
+		src = "phone reports " + u.Telephony
+	}
+	switch u.Telephony {
+	case TelRT:
+		return TileRT, "on a call and ringing (" + src + ")"
+	case TelTalking:
+		return TileTalking, "on a call (" + src + ")"
+	case TelRinging:
+		return TileRinging, "ringing (" + src + ")"
+	}
+	switch u.Status {
+	case "", StatusAvailable:
+	case StatusDND:
+		return TileDND, withMessage("do not disturb", u.Message)
+	case StatusAway:
+		return TileAway, withMessage("away", u.Message)
+	default:
+		return TileAway, withMessage("away (status "+u.Status+")", u.Message)
+	}
+	switch {
+	case u.Telephony == TelRegistered:
+		return TileAvailable, "available (" + src + ")"
+	case u.TelephonyReported && u.Telephony != TelUnknown:
+		return TileOffline, "offline (" + src + ")"
+	case u.Status == StatusAvailable:
+		return TileAvailable, "available (no phone report yet)"
+	}
+	return TileUnknown, "nothing reported yet"
+}
+
+func withMessage(s, msg string) string {
+	if msg == "" {
+		return s
+	}
+	return s + ": " + msg
+}
+
+func (u User) clone() User {
+	u.CallIDs = cloneOrNil(u.CallIDs)
+	return u
+}
+
+func userEqual(a, b *User) bool {
+	return a.Company == b.Company && a.Extension == b.Extension && a.Email == b.Email &&
+		a.Name == b.Name && a.Group == b.Group && a.Department == b.Department &&
+		a.Telephony == b.Telephony && a.TelephonyReported == b.TelephonyReported &&
+		a.Status == b.Status && a.Message == b.Message && a.Until.Equal(b.Until) &&
+		a.Location == b.Location && a.InConference == b.InConference &&
+		slices.Equal(a.CallIDs, b.CallIDs) && a.Since.Equal(b.Since)
+}
+
+// resolve names the user a party refers to: its extension, else the
+// extension of a known user with that email in the company, else "".
+func (b *Board) resolve(company, extension, email string) string {
+	if extension != "" {
+		return extension
+	}
+	if email == "" {
+		return ""
+	}
+	return b.emails[key{company, strings.ToLower(email)}]
+}
+
+// learnUser resolves a party to a user, creating the user when the party
+// carries an extension, and fills in whatever identity fields the party
+// carries (a known value is never overwritten with an empty one). It returns
+// the user's extension, or "" when the party names no user.
+func (b *Board) learnUser(company, extension, email, name, group, department string) string {
+	ext := b.resolve(company, extension, email)
+	if ext == "" {
+		return ""
+	}
+	k := key{company, ext}
+	u, ok := b.users[k]
+	if !ok {
+		u = &userRec{User: User{Company: company, Extension: ext, Telephony: TelUnknown}}
+		b.users[k] = u
+	}
+	b.touchUser(k, false)
+	if email != "" && !strings.EqualFold(email, u.Email) {
+		if old := strings.ToLower(u.Email); old != "" && b.emails[key{company, old}] == ext {
+			delete(b.emails, key{company, old})
+		}
+		u.Email = email
+	}
+	if u.Email != "" {
+		b.emails[key{company, strings.ToLower(u.Email)}] = ext
+	}
+	setIfAny(&u.Name, name)
+	setIfAny(&u.Group, group)
+	setIfAny(&u.Department, department)
+	return ext
+}
+
+func setIfAny(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// learnParty learns a local call party; remote parties name no user.
+func (b *Board) learnParty(company string, p *Party) string {
+	if p == nil || !p.Local {
+		return ""
+	}
+	return b.learnUser(company, p.Extension, p.Email, p.Name, p.Group, p.Department)
+}
+
+// partyExt is the extension of a local party, or "".
+func (b *Board) partyExt(company string, p *Party) string {
+	if p == nil || !p.Local {
+		return ""
+	}
+	return b.resolve(company, p.Extension, p.Email)
+}
+
+// staleUser reports whether an event for the user's facet at time at is
+// older than what the facet already reflects.
+func (b *Board) staleUser(company, ext string, at time.Time, facet func(*userRec) time.Time) bool {
+	u, ok := b.users[key{company, ext}]
+	return ok && at.Before(facet(u))
+}
+
+func (b *Board) applyTelephony(company string, at time.Time, t *Telephony) {
+	ext := b.resolve(company, t.Extension, t.Email)
+	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.TelAt }) {
+		return
+	}
+	b.learnUser(company, ext, t.Email, "", "", "")
+	u := b.users[key{company, ext}]
+	u.TelAt = at
+	u.TelephonyReported = true
+	u.Telephony = cmp.Or(strings.ToLower(t.Status), TelUnknown)
+}
+
+func (b *Board) applyPresence(company string, at time.Time, p *Presence) {
+	ext := b.resolve(company, p.Extension, p.Email)
+	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.PresAt }) {
+		return
+	}
+	b.learnUser(company, ext, p.Email, "", "", "")
+	u := b.users[key{company, ext}]
+	u.PresAt = at
+	u.Status = cmp.Or(strings.ToLower(p.Status), StatusAvailable)
+	u.Message = p.Message
+	u.Until = p.Until.UTC()
+	u.Location = p.Location
+}
+
+func (b *Board) applyConfPresence(company string, at time.Time, p *ConferencePresence) {
+	ext := b.resolve(company, p.Extension, p.Email)
+	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.ConfAt }) {
+		return
+	}
+	b.learnUser(company, ext, p.Email, "", "", "")
+	u := b.users[key{company, ext}]
+	u.ConfAt = at
+	u.ConfJoined = p.Joined
+}
+
+// derive recomputes what a user's visible state takes from calls and
+// conferences: CallIDs, InConference and, until a telephony report arrives,
+// Telephony (the rules are documented on User.Telephony).
+func (b *Board) derive(u *userRec) {
+	ids := make([]string, 0, len(u.calls))
+	for id := range u.calls {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(x, y string) int {
+		cx, cy := b.calls[key{u.Company, x}], b.calls[key{u.Company, y}]
+		return cmp.Or(cx.StartedAt.Compare(cy.StartedAt), strings.Compare(x, y))
+	})
+	u.CallIDs = cloneOrNil(ids)
+
+	u.InConference = u.ConfJoined || b.listedInConference(u.Company, u.Extension)
+
+	if u.TelephonyReported {
+		return
+	}
+	var ringing, talking bool
+	for _, id := range ids {
+		for _, l := range b.calls[key{u.Company, id}].Legs {
+			caller := b.partyExt(u.Company, &l.Caller) == u.Extension
+			callee := b.partyExt(u.Company, l.Callee) == u.Extension
+			switch l.State {
+			case LegRinging:
+				ringing = ringing || callee
+				talking = talking || caller
+			case LegConnected, LegHold:
+				talking = talking || caller || callee
+			}
+		}
+	}
+	switch {
+	case ringing && talking:
+		u.Telephony = TelRT
+	case talking:
+		u.Telephony = TelTalking
+	case ringing:
+		u.Telephony = TelRinging
+	case len(ids) > 0:
+		u.Telephony = TelRegistered
+	default:
+		u.Telephony = TelUnknown
+	}
+}
+
+// listedInConference reports whether a live conference of the company lists
+// the user. Conferences are few, so a scan is cheaper than an index.
+func (b *Board) listedInConference(company, ext string) bool {
+	for k, c := range b.confs {
+		if k.company != company {
+			continue
+		}
+		for _, p := range c.Participants {
+			if b.resolve(company, p.Extension, p.Email) == ext {
+				return true
+			}
+		}
+	}
+	return false
+}
