@@ -1,0 +1,132 @@
+package views
+
+import (
+	"time"
+
+	"github.com/wallboard/wallboard/board"
+)
+
+// Remote numbers in the fixture. None of them may reach a masked audience.
+const (
+	remoteCaller = "+4930123456789" // an external caller
+	remoteDialed = "+4930999888777" // an external number dialled, callee not resolved yet
+	remoteName   = "+49 30 5550101" // a caller id that is only a number
+	remoteDigits = "49305550101"
+)
+
+var t0 = time.Date(2026, 3, 4, 9, 30, 0, 0, time.UTC)
+
+// fixture is a small fixed board: two tenants, every tile state, an
+// inbound queue call from outside, an outbound call still ringing, an
+// internal call, a conference and two queues.
+func fixture() board.Snapshot {
+	const a, b = "it_a1", "it_b2"
+	return board.Snapshot{
+		Seq: 42,
+		Day: "2026-03-04",
+		Users: []board.User{
+			{Company: a, Extension: "1001", Name: "Ann Archer", Group: "Sales", Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusAvailable, CallIDs: []string{"a-c1"}},
+			{Company: a, Extension: "1002", Name: "Bob Brown", Group: "Sales", Telephony: board.TelRinging, CallIDs: []string{"a-c3"}},
+			{Company: a, Extension: "1003", Name: "Cleo Chen", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusDND, Message: "Training", Until: t0.Add(5 * time.Hour)},
+			{Company: a, Extension: "1004", Name: "Dev Dutta", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAway},
+			{Company: a, Extension: "1005", Email: "eve@example.com", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAvailable},
+			{Company: a, Extension: "1006", Name: "Finn Ford", Group: "Sales", Telephony: board.TelRT, TelephonyReported: true, CallIDs: []string{"a-c2"}},
+			{Company: a, Extension: "1007", Name: "Gia Gold", Group: "Sales", Telephony: "unregistered", TelephonyReported: true},
+			{Company: a, Extension: "1008", Name: "Hal Hart"},
+			{Company: b, Extension: "1001", Name: "Other Tenant", Group: "Sales", Telephony: board.TelTalking, TelephonyReported: true, CallIDs: []string{"b-c1"}},
+		},
+		Calls: []board.Call{
+			{
+				ID: "a-c1", Company: a, Direction: board.Inbound, State: board.LegConnected,
+				StartedAt: t0, AnsweredAt: t0.Add(12 * time.Second), Queue: "Support line",
+				Legs: []board.Leg{{
+					Index: 0, Direction: board.Inbound, State: board.LegConnected, Queue: "Support line", Destination: "+4930700700",
+					Caller: board.Party{Phone: remoteCaller, Name: "Acme GmbH"},
+					Callee: &board.Party{Local: true, Extension: "1001", Phone: "1001", Name: "Ann Archer"},
+				}},
+			},
+			{
+				ID: "a-c2", Company: a, Direction: board.Outbound, State: board.LegRinging, StartedAt: t0.Add(time.Minute),
+				Legs: []board.Leg{{
+					Index: 0, Direction: board.Outbound, State: board.LegRinging, Destination: remoteDialed,
+					Caller: board.Party{Local: true, Extension: "1006", Phone: "1006", Name: "Finn Ford"},
+				}},
+			},
+			{
+				ID: "a-c3", Company: a, Direction: board.Inbound, State: board.LegRinging, StartedAt: t0.Add(2 * time.Minute),
+				Legs: []board.Leg{{
+					Index: 0, Direction: board.Inbound, State: board.LegRinging,
+					Caller: board.Party{Phone: remoteName, Name: remoteName},
+					Callee: &board.Party{Local: true, Extension: "1002", Name: "Bob Brown"},
+				}},
+			},
+			{
+				ID: "b-c1", Company: b, Direction: board.Internal, State: board.LegConnected, StartedAt: t0, AnsweredAt: t0,
+				Legs: []board.Leg{{
+					Index: 0, Direction: board.Internal, State: board.LegConnected,
+					Caller: board.Party{Local: true, Extension: "1001", Name: "Other Tenant"},
+					Callee: &board.Party{Local: true, Extension: "1002", Name: "Other Colleague"},
+				}},
+			},
+		},
+		Conferences: []board.Conference{
+			{ID: "conf-1", Company: a, Subject: "Weekly sync", StartedAt: t0.Add(-10 * time.Minute), Participants: []board.ConferenceParticipant{
+				{Extension: "1004", Name: "Dev Dutta"}, {Email: "guest@example.org"},
+			}},
+		},
+		Queues: []board.QueueStats{
+			{Company: a, Name: "Sales line", Answered: 12, Missed: 1},
+			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Answered: 30, Missed: 4},
+			{Company: b, Name: "Other line", Answered: 3},
+		},
+	}
+}
+
+// source serves a snapshot's entities one by one, as *board.Board does.
+type source struct{ snap board.Snapshot }
+
+func (s source) User(company, ext string) (board.User, bool) {
+	for _, u := range s.snap.Users {
+		if u.Company == company && u.Extension == ext {
+			return u, true
+		}
+	}
+	return board.User{}, false
+}
+
+func (s source) Call(company, id string) (board.Call, bool) {
+	for _, c := range s.snap.Calls {
+		if c.Company == company && c.ID == id {
+			return c, true
+		}
+	}
+	return board.Call{}, false
+}
+
+func (s source) Conference(company, id string) (board.Conference, bool) {
+	for _, c := range s.snap.Conferences {
+		if c.Company == company && c.ID == id {
+			return c, true
+		}
+	}
+	return board.Conference{}, false
+}
+
+func (s source) Queue(company, name string) (board.QueueStats, bool) {
+	for _, q := range s.snap.Queues {
+		if q.Company == company && q.Name == name {
+			return q, true
+		}
+	}
+	return board.QueueStats{}, false
+}
+
+var _ Source = source{}
+
+// page is the Page every test renders with.
+var page = Page{
+	Title:      "Wallboard",
+	Socket:     SocketURL(ViewBoard, "group=Sales&tv=1"),
+	Stylesheet: "/static/app.00000000.css",
+	Script:     "/static/app.00000000.js",
+}

@@ -1,0 +1,73 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wallboard/wallboard/board"
+)
+
+// Formatting helpers for the components. Times are rendered as the board
+// gives them; the browser rewrites clock times into its own time zone and
+// ticks durations, so nothing here reads a clock.
+
+// datetime is the machine-readable form of t for <time datetime> and
+// data-since.
+func datetime(t time.Time) string { return t.Format(time.RFC3339) }
+
+// clock is t as hh:mm, the fallback text before the script localises it.
+func clock(t time.Time) string { return t.Format("15:04") }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// partyText is how a party reads in one line: its name and number, or
+// whichever is known.
+func partyText(p Party) string {
+	switch {
+	case p.Name != "" && p.Number != "" && p.Name != p.Number:
+		return p.Name + " · " + p.Number
+	case p.Name != "":
+		return p.Name
+	case p.Number != "":
+		return p.Number
+	default:
+		return "Unknown"
+	}
+}
+
+// participantsText is a conference's head count and names, in one line.
+func participantsText(names []string) string {
+	if len(names) == 0 {
+		return "Nobody in the call"
+	}
+	return itoa(len(names)) + " in the call: " + strings.Join(names, ", ")
+}
+
+func directionWord(d board.Direction) string {
+	switch d {
+	case board.Inbound:
+		return "Inbound"
+	case board.Outbound:
+		return "Outbound"
+	case board.Internal:
+		return "Internal"
+	default:
+		return "Call"
+	}
+}
+
+func callStateWord(s string) string {
+	switch s {
+	case board.LegRinging:
+		return "Ringing"
+	case board.LegConnected:
+		return "Connected"
+	case board.LegHold:
+		return "On hold"
+	case "":
+		return "Unknown"
+	default:
+		return s
+	}
+}

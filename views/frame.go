@@ -1,0 +1,132 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/wallboard/wallboard/board"
+)
+
+// The push protocol. A frame is an HTML fragment: a sequence of top-level
+// elements, each with an id. The client replaces the element with that id,
+// removes it when the frame's element carries data-remove, or inserts it
+// into the container named by data-parent, at the place given by data-sort.
+
+// Source looks up the current value of one entity. *board.Board satisfies
+// it.
+type Source interface {
+	User(company, extension string) (board.User, bool)
+	Call(company, id string) (board.Call, bool)
+	Conference(company, id string) (board.Conference, bool)
+	Queue(company, name string) (board.QueueStats, bool)
+}
+
+// Initial is the first frame on every connection: the whole current view of
+// snap for aud, as the containers that replace the page's own (#tiles,
+// #calls, #queues and #conferences for the board view; #people for the agent
+// view).
+func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
+	var parts []templ.Component
+	switch aud.View {
+	case ViewAgent:
+		parts = []templ.Component{people(NewAgent(snap, aud).People)}
+	default:
+		b := NewBoard(snap, aud)
+		parts = []templ.Component{tiles(b.Tiles), calls(b.Calls), queues(b.Queues), conferences(b.Conferences)}
+	}
+	return render(parts)
+}
+
+// Push is one frame for a batch of changes: for each changed entity that
+// aud shows, its element as the page renders it, or a removal when it no
+// longer exists. An entity named twice in changes is rendered once, with
+// its current value from src. Push returns nil when aud shows none of the
+// changes; the caller then sends nothing.
+//
+// Agent and day changes render nothing: agents' daily figures are not
+// displayed, and the board reports every queue it resets at the day's
+// rollover as a queue change.
+func Push(src Source, changes []board.Change, aud Audience) ([]byte, error) {
+	type key struct {
+		kind          board.ChangeKind
+		company, name string
+	}
+	seen := make(map[key]bool, len(changes))
+	var parts []templ.Component
+	for _, c := range changes {
+		k := key{c.Kind, c.Company, c.Key}
+		if seen[k] || !aud.shows(c.Company) {
+			continue
+		}
+		seen[k] = true
+		if p := element(src, c, aud); p != nil {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return render(parts)
+}
+
+// element renders one change for aud, or returns nil when aud does not
+// display that kind of entity.
+func element(src Source, c board.Change, aud Audience) templ.Component {
+	if aud.View == ViewAgent {
+		if c.Kind != board.ChangeUser {
+			return nil
+		}
+		if u, ok := src.User(c.Company, c.Key); ok && !c.Removed {
+			return person(newTile(u, nil, aud))
+		}
+		return removal(TileID(c.Company, c.Key))
+	}
+	switch c.Kind {
+	case board.ChangeUser:
+		if u, ok := src.User(c.Company, c.Key); ok && !c.Removed {
+			return tile(newTile(u, src.Call, aud))
+		}
+		return removal(TileID(c.Company, c.Key))
+	case board.ChangeCall:
+		if call, ok := src.Call(c.Company, c.Key); ok && !c.Removed {
+			return callRow(newCallRow(call, aud))
+		}
+		return removal(CallID(c.Company, c.Key))
+	case board.ChangeConference:
+		if conf, ok := src.Conference(c.Company, c.Key); ok && !c.Removed {
+			return conferenceRow(newConferenceRow(conf))
+		}
+		return removal(ConferenceID(c.Company, c.Key))
+	case board.ChangeQueue:
+		if q, ok := src.Queue(c.Company, c.Key); ok && !c.Removed {
+			return queueRow(newQueueRow(q))
+		}
+		return removal(QueueID(c.Company, c.Key))
+	default:
+		return nil
+	}
+}
+
+// Heartbeat is the frame the server sends while nothing changes, so that
+// the client can tell a quiet board from a dead connection. The client
+// treats it as a no-op element.
+func Heartbeat(at time.Time) []byte {
+	return []byte(`<template id="heartbeat" data-at="` + at.UTC().Format(time.RFC3339) + `"></template>`)
+}
+
+func render(parts []templ.Component) ([]byte, error) {
+	var buf bytes.Buffer
+	// Rendering into memory does no I/O and the components do not read the
+	// context, so nothing here waits on one.
+	ctx := context.Background()
+	for _, p := range parts {
+		if err := p.Render(ctx, &buf); err != nil {
+			return nil, fmt.Errorf("render frame: %w", err)
+		}
+	}
+	return buf.Bytes(), nil
+}

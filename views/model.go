@@ -1,0 +1,386 @@
+package views
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wallboard/wallboard/board"
+)
+
+// The view models below are what the components display. They are built by
+// pure functions (no clock, no I/O) from board values and an Audience, and
+// they are already filtered and masked for that Audience: a component cannot
+// leak what its model does not carry.
+
+// StateLabel is how a TileState is shown. Colour is never the only signal:
+// every state has a word and an icon.
+type StateLabel struct {
+	State board.TileState
+	Word  string // e.g. "Talking"
+	Icon  string // icon name: "check", "phone", "bell", "phone-ring", "no-entry", "clock", "off", "question"
+}
+
+// Label returns the label of a TileState; an unknown value is shown as
+// board.TileUnknown.
+func Label(s board.TileState) StateLabel {
+	switch s {
+	case board.TileRT:
+		return StateLabel{State: s, Word: "Talking + ringing", Icon: "phone-ring"}
+	case board.TileTalking:
+		return StateLabel{State: s, Word: "Talking", Icon: "phone"}
+	case board.TileRinging:
+		return StateLabel{State: s, Word: "Ringing", Icon: "bell"}
+	case board.TileDND:
+		return StateLabel{State: s, Word: "Do not disturb", Icon: "no-entry"}
+	case board.TileAway:
+		return StateLabel{State: s, Word: "Away", Icon: "clock"}
+	case board.TileAvailable:
+		return StateLabel{State: s, Word: "Available", Icon: "check"}
+	case board.TileOffline:
+		return StateLabel{State: s, Word: "Offline", Icon: "off"}
+	default:
+		return StateLabel{State: board.TileUnknown, Word: "Unknown", Icon: "question"}
+	}
+}
+
+// headerStates are the states counted in the header, in display order.
+var headerStates = [...]board.TileState{
+	board.TileAvailable, board.TileRinging, board.TileTalking, board.TileRT,
+	board.TileDND, board.TileAway, board.TileOffline, board.TileUnknown,
+}
+
+// StateCount is how many tiles show one state.
+type StateCount struct {
+	Label StateLabel
+	N     int
+}
+
+// Party is one end of a call as displayed. Number is already masked when the
+// audience is masked and the party is remote.
+type Party struct {
+	Name   string
+	Number string
+	Local  bool
+}
+
+// Tile is one user: a tile on the board, a row in the agent view.
+type Tile struct {
+	ID        string // TileID(Company, Extension)
+	Company   string
+	Extension string
+	Name      string // display name: the name, else the email, else the extension
+	Group     string
+	Telephony string // the effective telephony value, as received
+	State     StateLabel
+	Reason    string    // why the tile shows State, in words
+	Message   string    // the status message
+	Until     time.Time // when the status ends; zero when not set
+	Call      *TileCall // the newest active call; nil when none, and always in the agent view
+	Sort      string    // data-sort: company, then name, then extension
+}
+
+// TileCall is what a tile shows of the user's call.
+type TileCall struct {
+	Direction board.Direction
+	Other     Party     // the party at the other end
+	Since     time.Time // answered at, else started at: the live duration's origin
+}
+
+// CallRow is one active call.
+type CallRow struct {
+	ID        string // CallID(Company, CallID)
+	CallID    string // the PBX's call id
+	Company   string
+	Direction board.Direction
+	State     string
+	From, To  Party // caller and callee of the newest leg
+	Queue     string
+	Since     time.Time // answered at, else started at: the live duration's origin
+	Sort      string    // start time, then id
+}
+
+// QueueRow is one queue's figures.
+type QueueRow struct {
+	ID         string // QueueID(Company, Name)
+	Company    string
+	Name       string
+	Waiting    int
+	OldestWait time.Time // zero when nobody waits
+	Talking    int
+	Answered   int
+	Missed     int
+	Sort       string
+}
+
+// ConferenceRow is one live conference.
+type ConferenceRow struct {
+	ID           string // ConferenceID(Company, the conference id)
+	Company      string
+	Subject      string
+	Participants []string // display names
+	StartedAt    time.Time
+	Sort         string
+}
+
+// Board is the supervisors' wall board for one Audience.
+type Board struct {
+	Counts      []StateCount
+	Tiles       []Tile
+	Calls       []CallRow
+	Queues      []QueueRow
+	Conferences []ConferenceRow
+}
+
+// Agent is the agents' colleague list for one Audience.
+type Agent struct {
+	Counts []StateCount
+	People []Tile
+}
+
+// callLookup finds an active call; the snapshot and a Source both provide one.
+type callLookup func(company, id string) (board.Call, bool)
+
+// NewBoard builds the wall board of snap for aud.
+func NewBoard(snap board.Snapshot, aud Audience) Board {
+	calls := make(map[[2]string]board.Call, len(snap.Calls))
+	for _, c := range snap.Calls {
+		calls[[2]string{c.Company, c.ID}] = c
+	}
+	lookup := func(company, id string) (board.Call, bool) {
+		c, ok := calls[[2]string{company, id}]
+		return c, ok
+	}
+	var b Board
+	for _, u := range snap.Users {
+		if aud.shows(u.Company) {
+			b.Tiles = append(b.Tiles, newTile(u, lookup, aud))
+		}
+	}
+	for _, c := range snap.Calls {
+		if aud.shows(c.Company) {
+			b.Calls = append(b.Calls, newCallRow(c, aud))
+		}
+	}
+	for _, q := range snap.Queues {
+		if aud.shows(q.Company) {
+			b.Queues = append(b.Queues, newQueueRow(q))
+		}
+	}
+	for _, c := range snap.Conferences {
+		if aud.shows(c.Company) {
+			b.Conferences = append(b.Conferences, newConferenceRow(c))
+		}
+	}
+	sortBySortKey(b.Tiles, func(t *Tile) string { return t.Sort })
+	sortBySortKey(b.Calls, func(c *CallRow) string { return c.Sort })
+	sortBySortKey(b.Queues, func(q *QueueRow) string { return q.Sort })
+	sortBySortKey(b.Conferences, func(c *ConferenceRow) string { return c.Sort })
+	b.Counts = countStates(b.Tiles)
+	return b
+}
+
+// NewAgent builds the colleague list of snap for aud.
+func NewAgent(snap board.Snapshot, aud Audience) Agent {
+	var a Agent
+	for _, u := range snap.Users {
+		if aud.shows(u.Company) {
+			a.People = append(a.People, newTile(u, nil, aud))
+		}
+	}
+	sortBySortKey(a.People, func(t *Tile) string { return t.Sort })
+	a.Counts = countStates(a.People)
+	return a
+}
+
+// sortBySortKey orders rows as the browser inserts them: by data-sort,
+// compared as strings. It sorts indices rather than the (large) rows.
+func sortBySortKey[T any](rows []T, key func(*T) string) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key(&rows[a]), key(&rows[b])) })
+	sorted := make([]T, len(rows))
+	for i, j := range order {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+}
+
+func countStates(tiles []Tile) []StateCount {
+	counts := make([]StateCount, len(headerStates))
+	for i, s := range headerStates {
+		counts[i].Label = Label(s)
+	}
+	for _, t := range tiles {
+		if i := slices.Index(headerStates[:], t.State.State); i >= 0 {
+			counts[i].N++
+		}
+	}
+	return counts
+}
+
+// newTile builds u's tile. calls finds u's active calls; nil leaves Call
+// empty (the agent view shows no call details).
+func newTile(u board.User, calls callLookup, aud Audience) Tile {
+	name := cmp.Or(u.Name, u.Email, u.Extension)
+	state, why := u.State()
+	t := Tile{
+		ID:        TileID(u.Company, u.Extension),
+		Company:   u.Company,
+		Extension: u.Extension,
+		Name:      name,
+		Group:     u.Group,
+		Telephony: u.Telephony,
+		State:     Label(state),
+		Reason:    why,
+		Message:   u.Message,
+		Until:     u.Until,
+		Sort:      sortKey(u.Company, strings.ToLower(name), u.Extension),
+	}
+	if calls == nil {
+		return t
+	}
+	// CallIDs are oldest first; the newest call is the one to show.
+	for _, id := range slices.Backward(u.CallIDs) {
+		c, ok := calls(u.Company, id)
+		if !ok || len(c.Legs) == 0 {
+			continue
+		}
+		t.Call = &TileCall{
+			Direction: c.Direction,
+			Other:     otherParty(c.Legs[len(c.Legs)-1], u.Extension, aud),
+			Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
+		}
+		break
+	}
+	return t
+}
+
+// otherParty is the end of leg that is not the local user ext.
+func otherParty(leg board.Leg, ext string, aud Audience) Party {
+	if leg.Caller.Local && leg.Caller.Extension == ext {
+		return callee(leg, aud)
+	}
+	return newParty(leg.Caller, aud)
+}
+
+// callee is the leg's callee, or its destination while unresolved.
+func callee(leg board.Leg, aud Audience) Party {
+	if leg.Callee != nil {
+		return newParty(*leg.Callee, aud)
+	}
+	if leg.Direction == board.Internal {
+		return Party{Number: leg.Destination, Local: true}
+	}
+	return Party{Number: maskIf(aud.Masked, leg.Destination)}
+}
+
+// newParty displays p. For a masked audience a remote party's number is
+// masked, and so is its name when the name carries digits (a caller id is
+// often just the number).
+func newParty(p board.Party, aud Audience) Party {
+	if p.Local {
+		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Local: true}
+	}
+	name := p.Name
+	if aud.Masked && digitCount(name) >= 3 {
+		name = maskNumber(name)
+	}
+	return Party{Name: name, Number: maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension))}
+}
+
+func newCallRow(c board.Call, aud Audience) CallRow {
+	r := CallRow{
+		ID:        CallID(c.Company, c.ID),
+		CallID:    c.ID,
+		Company:   c.Company,
+		Direction: c.Direction,
+		State:     c.State,
+		Queue:     c.Queue,
+		Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
+		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+	}
+	if len(c.Legs) > 0 {
+		leg := c.Legs[len(c.Legs)-1]
+		r.From = newParty(leg.Caller, aud)
+		r.To = callee(leg, aud)
+	}
+	return r
+}
+
+func newQueueRow(q board.QueueStats) QueueRow {
+	return QueueRow{
+		ID:         QueueID(q.Company, q.Name),
+		Company:    q.Company,
+		Name:       q.Name,
+		Waiting:    q.Waiting,
+		OldestWait: q.OldestWait,
+		Talking:    q.Talking,
+		Answered:   q.Answered,
+		Missed:     q.Missed,
+		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
+	}
+}
+
+func newConferenceRow(c board.Conference) ConferenceRow {
+	r := ConferenceRow{
+		ID:        ConferenceID(c.Company, c.ID),
+		Company:   c.Company,
+		Subject:   cmp.Or(c.Subject, "Conference"),
+		StartedAt: c.StartedAt,
+		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+	}
+	for _, p := range c.Participants {
+		r.Participants = append(r.Participants, cmp.Or(p.Name, p.Email, p.Extension))
+	}
+	return r
+}
+
+// sortTime formats times so that string order is time order.
+const sortTime = "20060102T150405.000000000"
+
+// sortKey joins parts with a tab, which sorts before every printable
+// character (so "ann" sorts before "anna" whatever follows) and may appear
+// in an HTML attribute.
+func sortKey(parts ...string) string { return strings.Join(parts, "\t") }
+
+// maskIf returns s masked when masked is true.
+func maskIf(masked bool, s string) string {
+	if masked {
+		return maskNumber(s)
+	}
+	return s
+}
+
+// maskNumber hides a number, keeping at most its last two digits, and only
+// when it has at least six (a short number would be given away). The length
+// of the mask does not depend on the number. An empty s stays empty.
+func maskNumber(s string) string {
+	const mask = "•••••"
+	if s == "" {
+		return ""
+	}
+	if digitCount(s) < 6 {
+		return mask
+	}
+	var last []byte
+	for i := len(s) - 1; i >= 0 && len(last) < 2; i-- {
+		if '0' <= s[i] && s[i] <= '9' {
+			last = append([]byte{s[i]}, last...)
+		}
+	}
+	return mask + string(last)
+}
+
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
