@@ -1,0 +1,101 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/wallboard/wallboard/hub"
+	"github.com/wallboard/wallboard/wildix"
+)
+
+// metrics are the server's Prometheus collectors, on a registry of its own
+// (never the global one, so that several servers can live in one test).
+type metrics struct {
+	registry *prometheus.Registry
+
+	events         *prometheus.CounterVec
+	appendSeconds  prometheus.Histogram
+	applySeconds   prometheus.Histogram
+	boardSeq       prometheus.Gauge
+	logSeq         prometheus.Gauge
+	consumeErrors  prometheus.Counter
+	snapshotErrors prometheus.Counter
+	snapshotTime   prometheus.Gauge
+	snapshotBytes  prometheus.Gauge
+}
+
+func newMetrics(h *hub.Hub) *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		registry: reg,
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wallboard_events_total",
+			Help: "Webhook events received, by Wildix event type and outcome.",
+		}, []string{"type", "outcome"}),
+		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "wallboard_append_seconds",
+			Help:    "Time to store one event durably in the event log.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+		}),
+		applySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "wallboard_apply_seconds",
+			Help:    "Time to apply one log entry to the board.",
+			Buckets: prometheus.ExponentialBuckets(0.000005, 2, 16),
+		}),
+		boardSeq: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wallboard_board_seq",
+			Help: "State changes applied to the board (the seq of /api/v1/state).",
+		}),
+		logSeq: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wallboard_log_applied_seq",
+			Help: "Sequence of the last event-log entry applied to this node's board.",
+		}),
+		consumeErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wallboard_log_entries_skipped_total",
+			Help: "Log entries that could not be decoded and were skipped.",
+		}),
+		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wallboard_snapshot_errors_total",
+			Help: "Board snapshots that could not be saved.",
+		}),
+		snapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wallboard_snapshot_timestamp_seconds",
+			Help: "Unix time of the last saved board snapshot.",
+		}),
+		snapshotBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "wallboard_snapshot_bytes",
+			Help: "Size of the last saved board snapshot.",
+		}),
+	}
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.events, m.appendSeconds, m.applySeconds, m.boardSeq, m.logSeq,
+		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "wallboard_ws_clients",
+			Help: "WebSocket clients connected now.",
+		}, func() float64 { return float64(h.Stats().Clients) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wallboard_ws_evictions_total",
+			Help: "WebSocket clients closed with 1013 because they could not keep up.",
+		}, func() float64 { return float64(h.Stats().Evictions) }),
+	)
+	return m
+}
+
+// typeLabel bounds the label's values: a hostile sender must not create a
+// time series per made-up event type.
+func (m *metrics) typeLabel(eventType string) string {
+	if wildix.Known(eventType) {
+		return eventType
+	}
+	return "other"
+}
+
+func (m *metrics) countEvent(typ, outcome string) {
+	if typ == "" {
+		typ = "none"
+	}
+	m.events.WithLabelValues(typ, outcome).Inc()
+}

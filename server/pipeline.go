@@ -1,0 +1,323 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/eventlog"
+	"github.com/wallboard/wallboard/views"
+	"github.com/wallboard/wallboard/wildix"
+)
+
+// Log headers written by the ingress and read back by the pipeline.
+const (
+	headerKind        = "Wallboard-Kind"
+	headerIntegration = "Wallboard-Integration"
+	headerReceived    = "Wallboard-Received"
+
+	kindTick = "tick"
+)
+
+// EventLog is what the server needs from the durable log. *eventlog.Log
+// implements it; tests substitute a log that fails.
+type EventLog interface {
+	Append(ctx context.Context, m eventlog.Message) (seq uint64, duplicate bool, err error)
+	Consume(ctx context.Context, after uint64, fn func(eventlog.Entry) error) error
+	LastSeq(ctx context.Context) (uint64, error)
+	SaveSnapshot(ctx context.Context, seq uint64, data []byte) error
+	LoadSnapshot(ctx context.Context) (seq uint64, data []byte, err error)
+	Ready(ctx context.Context) error
+}
+
+// publisher is the hub as the pipeline sees it.
+type publisher interface {
+	Publish(topic string, msg []byte)
+}
+
+// state is the board and the log position it reflects. The pipeline
+// goroutine is its only writer; page, API and WebSocket handlers read it.
+type state struct {
+	mu    sync.RWMutex
+	board *board.Board
+	// logSeq is the log sequence of the last entry applied.
+	logSeq uint64
+
+	// waiters are woken each time logSeq moves.
+	waitMu  sync.Mutex
+	applied uint64
+	moved   chan struct{}
+}
+
+func newState(b *board.Board) *state {
+	return &state{board: b, moved: make(chan struct{})}
+}
+
+// read runs fn with the board locked for reading.
+func (s *state) read(fn func(b *board.Board, logSeq uint64)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.board, s.logSeq)
+}
+
+// advance records that every log entry up to seq has been applied.
+func (s *state) advance(seq uint64) {
+	s.waitMu.Lock()
+	defer s.waitMu.Unlock()
+	if seq <= s.applied {
+		return
+	}
+	s.applied = seq
+	close(s.moved)
+	s.moved = make(chan struct{})
+}
+
+// waitApplied blocks until the entry at seq has been applied or ctx ends.
+func (s *state) waitApplied(ctx context.Context, seq uint64) error {
+	for {
+		s.waitMu.Lock()
+		done, moved := s.applied >= seq, s.moved
+		s.waitMu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// pipeline consumes the log in order, applies each entry to the board, and
+// publishes what changed to every audience that has clients: rendered once
+// per audience, the same bytes for each of its clients. Apply and publish
+// happen on one goroutine, so pushes leave in log order.
+type pipeline struct {
+	log       EventLog
+	state     *state
+	hub       publisher
+	audiences []views.Audience
+	metrics   *metrics
+	logger    *slog.Logger
+
+	snapshotEvery    int
+	snapshotInterval time.Duration
+
+	// replaying is true until the pipeline has caught up with the log as it
+	// stood at start: no pushes go out for history (browsers connected by
+	// then get the caught-up view once).
+	replaying  bool
+	replayTo   uint64
+	sinceSave  int
+	lastSave   time.Time
+	savedSeq   uint64
+	caughtUpCh chan struct{}
+}
+
+// restore loads the latest snapshot into the board.
+func (p *pipeline) restore(ctx context.Context) error {
+	seq, data, err := p.log.LoadSnapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("load snapshot: %w", err)
+	}
+	if data == nil {
+		return nil
+	}
+	p.state.mu.Lock()
+	defer p.state.mu.Unlock()
+	if err := p.state.board.UnmarshalBinary(data); err != nil {
+		return fmt.Errorf("restore snapshot at log seq %d: %w", seq, err)
+	}
+	p.state.logSeq = seq
+	p.savedSeq = seq
+	p.state.advance(seq)
+	p.logger.Info("Restored snapshot", slog.Uint64("log_seq", seq), slog.Uint64("board_seq", p.state.board.Seq()))
+	return nil
+}
+
+// run consumes the log until ctx ends.
+func (p *pipeline) run(ctx context.Context) error {
+	last, err := p.log.LastSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("read log position: %w", err)
+	}
+	p.replayTo = last
+	p.replaying = last > p.state.logSeq
+	if !p.replaying {
+		close(p.caughtUpCh)
+	} else {
+		p.logger.Info("Replaying event log", slog.Uint64("from", p.state.logSeq), slog.Uint64("to", last))
+	}
+	p.lastSave = time.Now()
+	err = p.log.Consume(ctx, p.state.logSeq, p.handle)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// handle applies one log entry.
+func (p *pipeline) handle(e eventlog.Entry) error {
+	events, typ, err := entryEvents(e)
+	if err != nil {
+		// The ingress validated every entry before storing it, so this is a
+		// body stored by an older or newer version. Skip it, visibly.
+		p.metrics.consumeErrors.Inc()
+		p.logger.Warn("Skipping undecodable log entry", slog.Uint64("log_seq", e.Seq), slog.String("type", typ), slog.Any("error", err))
+	}
+
+	start := time.Now()
+	var changes []board.Change
+	p.state.mu.Lock()
+	for _, ev := range events {
+		changes = append(changes, p.state.board.Apply(ev)...)
+	}
+	p.state.logSeq = e.Seq
+	boardSeq := p.state.board.Seq()
+	p.state.mu.Unlock()
+	p.metrics.applySeconds.Observe(time.Since(start).Seconds())
+	p.metrics.boardSeq.Set(float64(boardSeq))
+	p.metrics.logSeq.Set(float64(e.Seq))
+
+	switch {
+	case p.replaying && e.Seq >= p.replayTo:
+		p.replaying = false
+		close(p.caughtUpCh)
+		p.logger.Info("Caught up with the event log", slog.Uint64("log_seq", e.Seq), slog.Uint64("board_seq", boardSeq))
+		p.publishFull()
+	case !p.replaying && len(changes) > 0:
+		p.publish(changes)
+	}
+	p.state.advance(e.Seq)
+
+	p.sinceSave++
+	if p.sinceSave >= p.snapshotEvery || time.Since(p.lastSave) >= p.snapshotInterval {
+		p.saveSnapshot(context.Background())
+	}
+	return nil
+}
+
+// entryEvents turns a log entry into board events.
+func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
+	if e.Header[headerKind] == kindTick {
+		var t tickBody
+		if err := json.Unmarshal(e.Body, &t); err != nil {
+			return nil, kindTick, fmt.Errorf("decode tick: %w", err)
+		}
+		return []board.Event{{At: t.At, Tick: true}}, kindTick, nil
+	}
+	env, err := wildix.Decode(e.Body)
+	if err != nil {
+		return nil, "", err
+	}
+	events, err := wildix.Translate(env)
+	if errors.Is(err, wildix.ErrUnknownType) {
+		return nil, env.Type, nil
+	}
+	return events, env.Type, err
+}
+
+// publish renders the changes once per audience with clients and hands the
+// bytes to the hub.
+func (p *pipeline) publish(changes []board.Change) {
+	for _, aud := range p.audiences {
+		var msg []byte
+		var err error
+		p.state.read(func(b *board.Board, _ uint64) {
+			msg, err = views.Push(b, changes, aud)
+		})
+		if err != nil {
+			p.logger.Error("Cannot render push", slog.String("audience", aud.Key()), slog.Any("error", err))
+			continue
+		}
+		if len(msg) > 0 {
+			p.hub.Publish(aud.Key(), msg)
+		}
+	}
+}
+
+// publishFull sends every audience its whole current view, as on connect.
+func (p *pipeline) publishFull() {
+	for _, aud := range p.audiences {
+		msg, err := initialView(p.state, aud)
+		if err != nil {
+			p.logger.Error("Cannot render view", slog.String("audience", aud.Key()), slog.Any("error", err))
+			continue
+		}
+		p.hub.Publish(aud.Key(), msg)
+	}
+}
+
+// initialView renders the full view of one audience.
+func initialView(s *state, aud views.Audience) ([]byte, error) {
+	var msg []byte
+	var err error
+	s.read(func(b *board.Board, _ uint64) {
+		msg, err = views.Initial(b.Snapshot(), aud)
+	})
+	return msg, err
+}
+
+// saveSnapshot stores the board with the log position it reflects.
+func (p *pipeline) saveSnapshot(ctx context.Context) {
+	var data []byte
+	var seq uint64
+	var err error
+	p.state.read(func(b *board.Board, logSeq uint64) {
+		seq = logSeq
+		data, err = b.MarshalBinary()
+	})
+	p.sinceSave, p.lastSave = 0, time.Now()
+	if err == nil && seq == p.savedSeq {
+		return
+	}
+	if err == nil {
+		err = p.log.SaveSnapshot(ctx, seq, data)
+	}
+	if err != nil {
+		p.metrics.snapshotErrors.Inc()
+		p.logger.Error("Cannot save snapshot", slog.Uint64("log_seq", seq), slog.Any("error", err))
+		return
+	}
+	p.savedSeq = seq
+	p.metrics.snapshotTime.SetToCurrentTime()
+	p.metrics.snapshotBytes.Set(float64(len(data)))
+}
+
+// tickBody is the body of a tick entry: the time it lets pass.
+type tickBody struct {
+	At time.Time `json:"at"`
+}
+
+// ticker appends a tick to the log every period so that time passes on the
+// board (call expiry, the day's rollover) identically on every node: the
+// message id is the period, so several nodes ticking at once store one tick.
+func ticker(ctx context.Context, log EventLog, period time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			at := now.UTC().Truncate(period)
+			body, _ := json.Marshal(tickBody{At: at})
+			msg := eventlog.Message{
+				ID:     "tick:" + at.Format(time.RFC3339),
+				Body:   body,
+				Header: map[string]string{headerKind: kindTick},
+			}
+			actx, cancel := context.WithTimeout(ctx, period)
+			if _, _, err := log.Append(actx, msg); err != nil && ctx.Err() == nil {
+				logger.Warn("Cannot append tick", slog.Any("error", err))
+			}
+			cancel()
+		}
+	}
+}

@@ -1,0 +1,273 @@
+// Package server is the HTTP face of the wallboard: echo routes, the webhook
+// ingress, pages, the WebSocket endpoint, the JSON API, health and metrics,
+// and the pipeline that turns log entries into board changes and pushes.
+//
+// echo stays inside this package, so that moving to another major version
+// touches nothing else.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/hub"
+	"github.com/wallboard/wallboard/static"
+	"github.com/wallboard/wallboard/views"
+)
+
+// Config is what the server needs to know. Zero durations and sizes take the
+// defaults documented on each field.
+type Config struct {
+	// Secrets are the webhook signing secrets accepted, any of which may
+	// sign an event (several during a rotation). At least one is required.
+	Secrets [][]byte
+	// PublicURL is the origin browsers use (https://board.example.com); the
+	// WebSocket Origin check accepts it besides the request's own host.
+	PublicURL string
+
+	BodyLimit int64         // webhook body limit; default 1 MiB
+	ApplyWait time.Duration // how long a webhook waits for the local board to apply it; default 2s
+
+	TickPeriod       time.Duration // how often time passes on the board (via the log); default 15s
+	HeartbeatPeriod  time.Duration // how often browsers hear from an idle server; default 15s
+	SnapshotEvery    int           // save a snapshot after this many log entries; default 5000
+	SnapshotInterval time.Duration // or after this long; default 1m
+
+	Board board.Options
+	Hub   hub.Options
+}
+
+func (c *Config) setDefaults() {
+	if c.BodyLimit <= 0 {
+		c.BodyLimit = 1 << 20
+	}
+	if c.ApplyWait <= 0 {
+		c.ApplyWait = 2 * time.Second
+	}
+	if c.TickPeriod <= 0 {
+		c.TickPeriod = 15 * time.Second
+	}
+	if c.HeartbeatPeriod <= 0 {
+		c.HeartbeatPeriod = 15 * time.Second
+	}
+	if c.SnapshotEvery <= 0 {
+		c.SnapshotEvery = 5000
+	}
+	if c.SnapshotInterval <= 0 {
+		c.SnapshotInterval = time.Minute
+	}
+}
+
+// Audiences the server renders for: the supervisors' board sees numbers in
+// full, the agents' view masks external numbers.
+var (
+	boardAudience = views.Audience{View: views.ViewBoard}
+	agentAudience = views.Audience{View: views.ViewAgent, Masked: true}
+)
+
+// Server serves the wallboard. Create it with New, mount Handler, call Run,
+// and Shutdown when done.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	log     EventLog
+	state   *state
+	hub     *hub.Hub
+	metrics *metrics
+	echo    *echo.Echo
+	pipe    *pipeline
+}
+
+// New builds a server that stores events in log.
+func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
+	cfg.setDefaults()
+	if len(cfg.Secrets) == 0 {
+		return nil, errors.New("no webhook secret configured: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET")
+	}
+	if cfg.Hub.CheckOrigin == nil {
+		var allowed []string
+		if cfg.PublicURL != "" {
+			allowed = append(allowed, cfg.PublicURL)
+		}
+		cfg.Hub.CheckOrigin = hub.SameOrigin(allowed...)
+	}
+	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
+	s := &Server{
+		cfg:     cfg,
+		logger:  logger,
+		log:     log,
+		state:   newState(board.New(cfg.Board)),
+		hub:     h,
+		metrics: newMetrics(h),
+	}
+	s.pipe = &pipeline{
+		log:              log,
+		state:            s.state,
+		hub:              h,
+		audiences:        []views.Audience{boardAudience, agentAudience},
+		metrics:          s.metrics,
+		logger:           logger.With(slog.String("component", "pipeline")),
+		snapshotEvery:    cfg.SnapshotEvery,
+		snapshotInterval: cfg.SnapshotInterval,
+		caughtUpCh:       make(chan struct{}),
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run restores the latest snapshot, then consumes the log, lets time pass
+// and keeps browsers' freshness indicators fed, until ctx ends or the log
+// fails.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.pipe.restore(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
+	go s.heartbeat(ctx)
+	if err := s.pipe.run(ctx); err != nil {
+		return fmt.Errorf("consume event log: %w", err)
+	}
+	return nil
+}
+
+// CaughtUp is closed once the board reflects the log as it stood at start.
+func (s *Server) CaughtUp() <-chan struct{} { return s.pipe.caughtUpCh }
+
+// Shutdown closes every WebSocket with 1012 (so browsers reconnect to the
+// next instance) and saves a final snapshot. Call it after Run has returned
+// and the HTTP server has stopped accepting requests.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.hub.Shutdown(ctx)
+	s.pipe.saveSnapshot(ctx)
+	return err
+}
+
+// heartbeat tells idle browsers the server is alive, so that a silent
+// socket (a TV woken from sleep on a dead connection) is noticed and
+// replaced.
+func (s *Server) heartbeat(ctx context.Context) {
+	t := time.NewTicker(s.cfg.HeartbeatPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			s.hub.Broadcast(views.Heartbeat(now))
+		}
+	}
+}
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.logger.Error("Panic while serving a request", slog.String("path", c.Path()), slog.Any("error", err), slog.String("stack", string(stack)))
+			return err
+		},
+	}))
+	e.Use(securityHeaders)
+
+	e.POST("/webhooks/wildix", s.handleWebhook)
+	e.GET("/", s.handleBoard)
+	e.GET("/agent", s.handleAgent)
+	e.GET("/ws", s.handleWS)
+	e.GET("/api/v1/state", s.handleState)
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	return e
+}
+
+// securityHeaders sets the headers every response carries. The pages load
+// only their own script and style (no inline script), and may not be framed.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// errorBody is every error answer: a sentence for a human.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func errorJSON(c echo.Context, status int, msg string) error {
+	return c.JSON(status, errorBody{Error: msg})
+}
+
+// handleError answers errors that handlers returned instead of writing.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "Something went wrong on the server."
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+		msg = http.StatusText(he.Code)
+		if m, ok := he.Message.(string); ok && status < 500 {
+			msg = m
+		}
+	} else {
+		s.logger.Error("Request failed", slog.String("method", c.Request().Method), slog.String("path", c.Path()), slog.Any("error", err))
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = errorJSON(c, status, msg)
+}
+
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReady is 200 when events can be stored and the board has caught up
+// with the log.
+func (s *Server) handleReady(c echo.Context) error {
+	select {
+	case <-s.pipe.caughtUpCh:
+	default:
+		return errorJSON(c, http.StatusServiceUnavailable, "Replaying the event log.")
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.log.Ready(ctx); err != nil {
+		return errorJSON(c, http.StatusServiceUnavailable, "The event log is unavailable.")
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
