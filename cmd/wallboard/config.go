@@ -56,7 +56,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.StringVar(&cfg.DataDir, "data-dir", env("WALLBOARD_DATA_DIR", "./data"), "event log and snapshots (WALLBOARD_DATA_DIR)")
 	fs.StringVar(&cfg.ConfigFile, "config", env("WALLBOARD_CONFIG", ""), "optional YAML configuration file (WALLBOARD_CONFIG)")
 	secret := fs.String("webhook-secret", env("WALLBOARD_WEBHOOK_SECRET", ""), "webhook secret(s), comma-separated for rotation (WALLBOARD_WEBHOOK_SECRET; or WALLBOARD_WEBHOOK_SECRET_FILE)")
-	demo := fs.String("demo", env("WALLBOARD_DEMO", "false"), "run the built-in simulated PBX (WALLBOARD_DEMO)")
+	fs.BoolVar(&cfg.Demo, "demo", e.bool("WALLBOARD_DEMO", false), "run the built-in simulated PBX (WALLBOARD_DEMO)")
 	fs.IntVar(&cfg.DemoUsers, "demo-users", e.int("WALLBOARD_DEMO_USERS", 48), "users in the simulated company (WALLBOARD_DEMO_USERS)")
 	fs.Float64Var(&cfg.DemoRate, "demo-rate", e.float("WALLBOARD_DEMO_RATE", 0.5), "new simulated calls per second (WALLBOARD_DEMO_RATE)")
 	fs.StringVar(&cfg.NATSURL, "nats-url", env("WALLBOARD_NATS_URL", ""), "external NATS server(s) for scale-out, comma-separated; empty = embedded (WALLBOARD_NATS_URL)")
@@ -81,9 +81,6 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 
 	errs := e.errs
 	var err error
-	if cfg.Demo, err = parseBool(*demo); err != nil {
-		errs = append(errs, fmt.Errorf("-demo / WALLBOARD_DEMO: %w", err))
-	}
 	if cfg.DayLocation, err = time.LoadLocation(*tz); err != nil {
 		errs = append(errs, fmt.Errorf("-timezone / WALLBOARD_TIMEZONE: unknown time zone %q", *tz))
 	}
@@ -125,15 +122,6 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "yes", "on":
-		return true, nil
-	case "", "0", "false", "no", "off":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not a boolean", s)
-}
 
 // envReader reads defaults from environment variables, remembering every
 // malformed value so that the error names the variable.
@@ -147,6 +135,19 @@ func (e *envReader) str(name, def string) string {
 		return v
 	}
 	return def
+}
+
+func (e *envReader) bool(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s: %q is not true or false", name, v))
+		return def
+	}
+	return b
 }
 
 func (e *envReader) int(name string, def int) int {
