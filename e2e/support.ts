@@ -1,0 +1,103 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as net from 'node:net';
+
+export const repoRoot = path.resolve(__dirname, '..');
+export const binaryPath = path.join(repoRoot, 'e2e', '.bin', 'wallboard');
+export const secret = 'e2e-secret-4f1c9a';
+export const company = 'it_w555001';
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** One wallboard process on a fixed port and data directory, restartable. */
+export class Wallboard {
+  readonly dataDir = mkdtempSync(path.join(tmpdir(), 'wallboard-e2e-'));
+  private proc?: ChildProcess;
+  constructor(readonly port: number) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    this.proc = spawn(binaryPath, ['-addr', `127.0.0.1:${this.port}`, '-data-dir', this.dataDir, '-webhook-secret', secret], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout?.on('data', () => {});
+    this.proc.stderr?.on('data', (d) => process.stderr.write(d));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/readyz`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('wallboard did not become ready');
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill(signal);
+    await exited;
+  }
+
+  /** Posts a signed webhook; resolves with the HTTP status. */
+  async post(body: object | string): Promise<number> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const sig = createHmac('sha256', secret).update(raw).digest('hex');
+    const res = await fetch(`${this.url}/webhooks/wildix`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sig },
+      body: raw,
+    });
+    return res.status;
+  }
+}
+
+let clock = Date.parse('2026-11-25T09:00:00Z');
+
+/** presence:telephony for one extension, each call a little later than the last. */
+export function telephony(extension: string, status: string, name?: string) {
+  clock += 1000;
+  return {
+    id: `${company}_${clock}_${extension}`,
+    pbx: '0000aa11bb22',
+    company,
+    time: clock,
+    type: 'presence:telephony',
+    integrationId: 'e2e001',
+    data: { extension, email: `${extension}@example.test`, sourceId: '', status },
+  };
+}
+
+/** presence:user for one extension. */
+export function presence(extension: string, status: string, message: string) {
+  clock += 1000;
+  return {
+    id: `${company}_${extension}`,
+    pbx: '0000aa11bb22',
+    company,
+    time: clock,
+    type: 'presence:user',
+    integrationId: 'e2e001',
+    data: { extension, email: `${extension}@example.test`, sourceId: '', status, until: '', message, location: { address: '', lat: '', lng: '' } },
+  };
+}
