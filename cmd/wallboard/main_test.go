@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestParseConfigPrecedence(t *testing.T) {
+	env := envOf(map[string]string{"WALLBOARD_ADDR": ":9000", "WALLBOARD_WEBHOOK_SECRET": "a, b", "WALLBOARD_CALL_TTL": "30m"})
+
+	cfg, err := parseConfig(nil, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":9000" || cfg.DataDir != "./data" || cfg.CallTTL != 30*time.Minute {
+		t.Fatalf("env over default: %+v", cfg)
+	}
+	if len(cfg.Secrets) != 2 || cfg.Secrets[0] != "a" || cfg.Secrets[1] != "b" {
+		t.Fatalf("secrets = %q", cfg.Secrets)
+	}
+
+	cfg, err = parseConfig([]string{"-addr", ":9100", "-webhook-secret", "c"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":9100" || len(cfg.Secrets) != 1 || cfg.Secrets[0] != "c" {
+		t.Fatalf("flag over env: %+v", cfg)
+	}
+}
+
+func TestParseConfigErrorsNameTheSetting(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no secret", nil, nil, "WALLBOARD_WEBHOOK_SECRET"},
+		{"bad duration", nil, map[string]string{"WALLBOARD_WEBHOOK_SECRET": "s", "WALLBOARD_CALL_TTL": "soon"}, "WALLBOARD_CALL_TTL"},
+		{"bad bool", nil, map[string]string{"WALLBOARD_DEMO": "perhaps"}, "WALLBOARD_DEMO"},
+		{"bad zone", []string{"-timezone", "Mars/Olympus", "-demo"}, nil, "WALLBOARD_TIMEZONE"},
+		{"short dedupe", []string{"-dedupe-window", "1m", "-demo"}, nil, "WALLBOARD_DEDUPE_WINDOW"},
+		{"stray argument", []string{"-demo", "extra"}, nil, `"extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseConfig(tt.args, envOf(tt.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to name %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDemoNeedsNoSecret(t *testing.T) {
+	cfg, err := parseConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, envOf(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Demo || cfg.Addr != "127.0.0.1:0" {
+		t.Fatalf("cfg = %+v", cfg)
+	}
+}
+
+// TestRunDemo starts the whole program with the simulated PBX and checks
+// that events flow through the real ingress onto the board, then that it
+// stops cleanly when its context ends.
+func TestRunDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-demo", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, envOf(nil), pw)
+		pw.Close()
+	}()
+
+	addrRE := regexp.MustCompile(`msg=Listening addr=(\S+)`)
+	lines := bufio.NewScanner(pr)
+	var addr string
+	for addr == "" && lines.Scan() {
+		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
+			addr = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr) // keep the logger from blocking
+	if addr == "" {
+		t.Fatalf("no Listening line; run returned %v", <-done)
+	}
+
+	deadline := time.Now().Add(20 * time.Second)
+	poll := time.NewTicker(100 * time.Millisecond)
+	defer poll.Stop()
+	for range poll.C {
+		res, err := http.Get("http://" + addr + "/api/v1/state")
+		if err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if strings.Count(string(b), `"extension"`) >= 40 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the demo did not put 40 users on the board")
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not stop after its context ended")
+	}
+}
