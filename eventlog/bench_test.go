@@ -1,0 +1,47 @@
+package eventlog_test
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wallboard/wallboard/eventlog"
+)
+
+// benchBody is about the size of a Wildix webhook (~1 KB).
+var benchBody = []byte(`{"type":"call:update","company":"de_acme01","data":{"pad":"` + strings.Repeat("x", 900) + `"}}`)
+
+// BenchmarkAppend measures one durable append at a time to an embedded log
+// with file storage: the latency the ingress adds to a webhook.
+func BenchmarkAppend(b *testing.B) {
+	l := openEmbedded(b, b.TempDir())
+	b.SetBytes(int64(len(benchBody)))
+	b.ReportAllocs()
+	var i int
+	for b.Loop() {
+		i++
+		if _, _, err := l.Append(b.Context(), eventlog.Message{ID: fmt.Sprint(i), Body: benchBody}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppend_Parallel measures appends from concurrent webhooks, as
+// many PBX requests arrive at once: the throughput of the ingress's log.
+func BenchmarkAppend_Parallel(b *testing.B) {
+	l := openEmbedded(b, b.TempDir())
+	b.SetBytes(int64(len(benchBody)))
+	b.ReportAllocs()
+	var n atomic.Uint64
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprint(n.Add(1))
+			if _, _, err := l.Append(b.Context(), eventlog.Message{ID: id, Body: benchBody}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
