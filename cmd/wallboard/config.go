@@ -29,6 +29,7 @@ type config struct {
 	DedupeWindow  time.Duration
 	Retention     time.Duration
 	CallTTL       time.Duration
+	TickPeriod    time.Duration
 	DayLocation   *time.Location
 	PublicURL     string
 	LogLevel      slog.Level
@@ -66,6 +67,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.DurationVar(&cfg.DedupeWindow, "dedupe-window", e.duration("WALLBOARD_DEDUPE_WINDOW", 15*time.Minute), "how long identical webhook bodies are recognised as retries (WALLBOARD_DEDUPE_WINDOW)")
 	fs.DurationVar(&cfg.Retention, "retention", e.duration("WALLBOARD_RETENTION", 7*24*time.Hour), "how long raw events stay in the log (WALLBOARD_RETENTION)")
 	fs.DurationVar(&cfg.CallTTL, "call-ttl", e.duration("WALLBOARD_CALL_TTL", 2*time.Hour), "a call silent this long is dropped from the board (WALLBOARD_CALL_TTL)")
+	fs.DurationVar(&cfg.TickPeriod, "tick-period", e.duration("WALLBOARD_TICK_PERIOD", 15*time.Second), "how often time passes on the board when no event arrives: call expiry, the day's rollover (WALLBOARD_TICK_PERIOD)")
 	tz := fs.String("timezone", env("WALLBOARD_TIMEZONE", "UTC"), "time zone of the day boundary for today's figures (WALLBOARD_TIMEZONE)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("WALLBOARD_PUBLIC_URL", ""), "origin browsers use, e.g. https://board.example.com (WALLBOARD_PUBLIC_URL)")
 	level := fs.String("log-level", env("WALLBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (WALLBOARD_LOG_LEVEL)")
@@ -121,7 +123,6 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
-
 
 // envReader reads defaults from environment variables, remembering every
 // malformed value so that the error names the variable.

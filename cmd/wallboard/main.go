@@ -71,9 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		secrets[i] = []byte(s)
 	}
 	srv, err := server.New(server.Config{
-		Secrets:   secrets,
-		PublicURL: cfg.PublicURL,
-		Board:     board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
+		Secrets:    secrets,
+		PublicURL:  cfg.PublicURL,
+		TickPeriod: cfg.TickPeriod,
+		Board:      board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
 	}, elog, logger)
 	if err != nil {
 		return err
