@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -43,42 +45,82 @@ func (s *Server) handleWebhook(c echo.Context) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.metrics.countEvent("", outcomeTooLarge)
+			s.metrics.countEvent(TransportWebhook, "", outcomeTooLarge)
 			return errorJSON(c, http.StatusRequestEntityTooLarge, "The body is larger than the limit of "+formatBytes(s.cfg.BodyLimit)+".")
 		}
-		s.metrics.countEvent("", outcomeBadRequest)
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
 		return errorJSON(c, http.StatusBadRequest, "The body could not be read.")
 	}
 
 	sig := r.Header.Get("X-Signature")
 	if sig == "" {
-		s.metrics.countEvent("", outcomeBadSig)
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return errorJSON(c, http.StatusUnauthorized, "The x-signature header is missing.")
 	}
 	if !wildix.Verify(body, sig, s.cfg.Secrets) {
-		s.metrics.countEvent("", outcomeBadSig)
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return errorJSON(c, http.StatusUnauthorized, "The x-signature header does not match the body for any configured secret.")
 	}
 
+	res, err := s.Accept(r.Context(), body, TransportWebhook)
+	switch {
+	case errors.Is(err, ErrInvalid):
+		return errorJSON(c, http.StatusBadRequest, sentence(err))
+	case err != nil:
+		return errorJSON(c, http.StatusServiceUnavailable, "The event could not be stored; please retry.")
+	case res.Ignored:
+		return c.JSON(http.StatusAccepted, ingressResponse{Status: "ignored: unknown event type"})
+	}
+	return c.JSON(http.StatusOK, ingressResponse{Status: "accepted", Duplicate: res.Duplicate})
+}
+
+// Transports, the "transport" label of wallboard_events_total.
+const (
+	TransportWebhook = "webhook"
+	TransportSQS     = "sqs"
+)
+
+// Result says what Accept did with an event.
+type Result struct {
+	// Duplicate: the same body was stored before (a retry); nothing new.
+	Duplicate bool
+	// Ignored: an event type this version does not know; not stored.
+	Ignored bool
+}
+
+var (
+	// ErrInvalid wraps the reason an event can never be accepted: retrying
+	// the same body cannot help.
+	ErrInvalid = errors.New("invalid event")
+	// ErrUnavailable wraps the reason an event could not be stored now; the
+	// sender should retry.
+	ErrUnavailable = errors.New("event log unavailable")
+)
+
+// Accept validates an authenticated event body and appends it to the log,
+// returning once it is durably stored, and, within Config.ApplyWait, applied
+// to this node's board. Every transport goes through it: the webhook after
+// checking the signature, and the SQS consumer after checking the message's.
+func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Result, error) {
 	env, err := wildix.Decode(body)
 	if err != nil {
-		s.metrics.countEvent("", outcomeBadRequest)
-		return errorJSON(c, http.StatusBadRequest, decodeMessage(err))
+		s.metrics.countEvent(transport, "", outcomeBadRequest)
+		return Result{}, fmt.Errorf("%w: %s", ErrInvalid, decodeMessage(err))
 	}
 	typ := s.metrics.typeLabel(env.Type)
 	if _, err := wildix.Translate(env); err != nil {
 		if errors.Is(err, wildix.ErrUnknownType) {
 			// Wildix adds event types over time: accept, count, ignore.
-			s.metrics.countEvent(typ, outcomeUnknownType)
-			return c.JSON(http.StatusAccepted, ingressResponse{Status: "ignored: unknown event type"})
+			s.metrics.countEvent(transport, typ, outcomeUnknownType)
+			return Result{Ignored: true}, nil
 		}
-		s.metrics.countEvent(typ, outcomeBadRequest)
-		return errorJSON(c, http.StatusBadRequest, "The event could not be understood: "+err.Error())
+		s.metrics.countEvent(transport, typ, outcomeBadRequest)
+		return Result{}, fmt.Errorf("%w: the event could not be understood: %w", ErrInvalid, err)
 	}
 
 	sum := sha256.Sum256(body)
 	start := time.Now()
-	seq, dup, err := s.log.Append(r.Context(), eventlog.Message{
+	seq, dup, err := s.log.Append(ctx, eventlog.Message{
 		ID:   hex.EncodeToString(sum[:]),
 		Body: body,
 		Header: map[string]string{
@@ -87,36 +129,45 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		},
 	})
 	if err != nil {
-		s.metrics.countEvent(typ, outcomeUnavailable)
-		s.logger.Error("Cannot store webhook", slog.String("type", env.Type), slog.Any("error", err))
-		return errorJSON(c, http.StatusServiceUnavailable, "The event could not be stored; please retry.")
+		s.metrics.countEvent(transport, typ, outcomeUnavailable)
+		s.logger.Error("Cannot store event", slog.String("transport", transport), slog.String("type", env.Type), slog.Any("error", err))
+		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	s.metrics.appendSeconds.Observe(time.Since(start).Seconds())
 
-	// The event is durable: the answer is 2xx whatever follows. Waiting for
-	// the local board to apply it gives the sender read-your-writes on this
-	// node; it is bounded so that a slow consumer cannot delay the answer
-	// past the PBX's timeout.
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ApplyWait)
-	_ = s.state.waitApplied(ctx, seq)
+	// The event is durable: the answer is success whatever follows. Waiting
+	// for the local board to apply it gives the sender read-your-writes on
+	// this node; it is bounded so that a slow consumer cannot delay the
+	// answer past the PBX's timeout.
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.ApplyWait)
+	_ = s.state.waitApplied(wctx, seq)
 	cancel()
 
 	if dup {
-		s.metrics.countEvent(typ, outcomeDuplicate)
-		return c.JSON(http.StatusOK, ingressResponse{Status: "accepted", Duplicate: true})
+		s.metrics.countEvent(transport, typ, outcomeDuplicate)
+		return Result{Duplicate: true}, nil
 	}
-	s.metrics.countEvent(typ, outcomeAccepted)
-	return c.JSON(http.StatusOK, ingressResponse{Status: "accepted"})
+	s.metrics.countEvent(transport, typ, outcomeAccepted)
+	return Result{}, nil
+}
+
+// sentence is an ErrInvalid's reason, capitalised for a human.
+func sentence(err error) string {
+	msg := strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ")
+	if msg == "" {
+		return "The event is invalid."
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }
 
 // decodeMessage turns a decode error into a sentence for the sender.
 func decodeMessage(err error) string {
 	switch {
 	case errors.Is(err, wildix.ErrNoType):
-		return "The event has no \"type\"."
+		return "the event has no \"type\""
 	case errors.Is(err, wildix.ErrNotObject):
-		return "The body is not a JSON object."
+		return "the body is not a JSON object"
 	default:
-		return "The body could not be decoded."
+		return "the body could not be decoded"
 	}
 }

@@ -30,8 +30,8 @@ func newMetrics(h *hub.Hub) *metrics {
 		registry: reg,
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wallboard_events_total",
-			Help: "Webhook events received, by Wildix event type and outcome.",
-		}, []string{"type", "outcome"}),
+			Help: "Events received, by transport (webhook, sqs), Wildix event type and outcome.",
+		}, []string{"transport", "type", "outcome"}),
 		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "wallboard_append_seconds",
 			Help:    "Time to store one event durably in the event log.",
@@ -93,9 +93,9 @@ func (m *metrics) typeLabel(eventType string) string {
 	return "other"
 }
 
-func (m *metrics) countEvent(typ, outcome string) {
+func (m *metrics) countEvent(transport, typ, outcome string) {
 	if typ == "" {
 		typ = "none"
 	}
-	m.events.WithLabelValues(typ, outcome).Inc()
+	m.events.WithLabelValues(transport, typ, outcome).Inc()
 }

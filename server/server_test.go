@@ -382,7 +382,7 @@ func TestRoutes(t *testing.T) {
 		{"/agent", `data-extension="1001"`, http.StatusOK},
 		{"/healthz", "ok", http.StatusOK},
 		{"/readyz", "ready", http.StatusOK},
-		{"/metrics", `wallboard_events_total{outcome="accepted",type="presence:telephony"} 1`, http.StatusOK},
+		{"/metrics", `wallboard_events_total{outcome="accepted",transport="webhook",type="presence:telephony"} 1`, http.StatusOK},
 		{"/api/v1/state", `"telephony":"ringing"`, http.StatusOK},
 		{"/nope", "error", http.StatusNotFound},
 	}
