@@ -87,6 +87,32 @@ func wantNoCall(company, id string) func(*testing.T, *board.Board) {
 	}
 }
 
+// wantCall checks the call's state, its legs' states by position and when it
+// was answered (zero: not answered).
+func wantCall(company, id, state string, answeredAt time.Time, legStates ...string) func(*testing.T, *board.Board) {
+	return func(t *testing.T, b *board.Board) {
+		t.Helper()
+		c := mustCall(t, b, company, id)
+		var got []string
+		for _, l := range c.Legs {
+			got = append(got, l.State)
+		}
+		if c.State != state || !c.AnsweredAt.Equal(answeredAt) || !slices.Equal(got, legStates) {
+			t.Errorf("call %s: state %q answered at %v legs %q; want %q answered at %v legs %q",
+				id, c.State, c.AnsweredAt, got, state, answeredAt, legStates)
+		}
+	}
+}
+
+func wantQueueLive(company, name string, waiting, talking int) func(*testing.T, *board.Board) {
+	return func(t *testing.T, b *board.Board) {
+		t.Helper()
+		if q, _ := b.Queue(company, name); q.Waiting != waiting || q.Talking != talking {
+			t.Errorf("queue %s: %d waiting, %d talking; want %d, %d", name, q.Waiting, q.Talking, waiting, talking)
+		}
+	}
+}
+
 func all(checks ...func(*testing.T, *board.Board)) func(*testing.T, *board.Board) {
 	return func(t *testing.T, b *board.Board) {
 		t.Helper()
@@ -213,6 +239,152 @@ func TestApply(t *testing.T) {
 						t.Errorf("leg 0 state %q, call state %q; want hold, connected", c.Legs[0].State, c.State)
 					}
 				},
+			},
+		}},
+		{"legacy queue call answered by the callee's telephony", []step{
+			{
+				// package wildix translates a legacy leg's CONNECTING as ringing.
+				name:  "legacy start: the agent is rung",
+				ev:    callEv(acme, at(0), callA, inbound(0, "RINGING", agent201)),
+				want:  []board.Change{userChange(acme, "201"), callChange(acme, callA, false), queueChange(acme, "Support")},
+				check: all(wantQueueLive(acme, "Support", 1, 0)),
+			},
+			{
+				name:  "legacy update, still ringing",
+				ev:    callEv(acme, at(time.Second), callA, inbound(0, "ringing", agent201)),
+				want:  []board.Change{userChange(acme, "201"), callChange(acme, callA, false), queueChange(acme, "Support")},
+				check: all(wantCall(acme, callA, board.LegRinging, time.Time{}, board.LegRinging), wantQueueLive(acme, "Support", 1, 0)),
+			},
+			{
+				name: "the agent's phone reports talking: the leg is answered",
+				ev:   telEv(acme, at(4*time.Second), "201", "talking"),
+				want: []board.Change{userChange(acme, "201"), callChange(acme, callA, false), queueChange(acme, "Support")},
+				check: all(wantCall(acme, callA, board.LegConnected, at(4*time.Second), board.LegConnected),
+					wantQueueLive(acme, "Support", 0, 1), wantTel(acme, "201", board.TelTalking, true),
+					func(t *testing.T, b *board.Board) {
+						if c := mustCall(t, b, acme, callA); !c.UpdatedAt.Equal(at(4 * time.Second)) {
+							t.Errorf("call updated at %v, want the report's time", c.UpdatedAt)
+						}
+					}),
+			},
+			{
+				name: "the same report again changes nothing",
+				ev:   telEv(acme, at(4*time.Second), "201", "talking"),
+			},
+			{
+				name: "a legacy update older than the answer is ignored",
+				ev:   callEv(acme, at(3*time.Second), callA, inbound(0, "ringing", agent201)),
+			},
+			{
+				name: "a later legacy update saying ringing keeps the leg answered, and the rest of it applies",
+				ev: func() board.Event {
+					l := inbound(0, "ringing", agent201)
+					l.Trunk = "sip-trunk-2"
+					return callEv(acme, at(10*time.Second), callA, l)
+				}(),
+				want: []board.Change{userChange(acme, "201"), callChange(acme, callA, false), queueChange(acme, "Support")},
+				check: all(wantCall(acme, callA, board.LegConnected, at(4*time.Second), board.LegConnected),
+					wantQueueLive(acme, "Support", 0, 1),
+					func(t *testing.T, b *board.Board) {
+						if c := mustCall(t, b, acme, callA); c.Trunk != "sip-trunk-2" {
+							t.Errorf("trunk = %q, want the update's", c.Trunk)
+						}
+					}),
+			},
+		}},
+		{"telephony that does not answer a call", []step{
+			{
+				name: "internal legacy call: admin rings user20",
+				ev:   callEv(acme, at(0), callA, leg(0, "ringing", admin, &user20)),
+				want: []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+			},
+			{
+				name:  "the caller's phone reports talking (dialling)",
+				ev:    telEv(acme, at(time.Second), "1001", "talking"),
+				want:  []board.Change{userChange(acme, "1001")},
+				check: wantCall(acme, callA, board.LegRinging, time.Time{}, board.LegRinging),
+			},
+			{
+				name:  "the callee's rt is ambiguous",
+				ev:    telEv(acme, at(2*time.Second), "10020", "rt"),
+				want:  []board.Change{userChange(acme, "10020")},
+				check: wantCall(acme, callA, board.LegRinging, time.Time{}, board.LegRinging),
+			},
+			{
+				name:  "the callee's ringing",
+				ev:    telEv(acme, at(3*time.Second), "10020", "ringing"),
+				want:  []board.Change{userChange(acme, "10020")},
+				check: wantCall(acme, callA, board.LegRinging, time.Time{}, board.LegRinging),
+			},
+			{
+				name: "a second call rings user20 too",
+				ev:   callEv(acme, at(4*time.Second), callB, leg(0, "ringing", caller, &user20)),
+				want: []board.Change{userChange(acme, "10020"), callChange(acme, callB, false)},
+			},
+			{
+				name: "talking with two ringing legs: which one was answered is unknown",
+				ev:   telEv(acme, at(5*time.Second), "10020", "talking"),
+				want: []board.Change{userChange(acme, "10020")},
+				check: all(wantCall(acme, callA, board.LegRinging, time.Time{}, board.LegRinging),
+					wantCall(acme, callB, board.LegRinging, time.Time{}, board.LegRinging)),
+			},
+			{
+				name: "the first call is answered (live format)",
+				ev:   callEv(acme, at(6*time.Second), callA, leg(0, "connected", admin, &user20)),
+				want: []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+			},
+			{
+				name: "talking while on a connected leg: the connected leg explains it",
+				ev:   telEv(acme, at(7*time.Second), "10020", "talking"),
+				check: all(wantCall(acme, callB, board.LegRinging, time.Time{}, board.LegRinging),
+					wantTel(acme, "10020", board.TelTalking, true)),
+			},
+			{
+				name: "the first call ends",
+				ev:   endEv(acme, at(8*time.Second), callA),
+				want: []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, true)},
+			},
+			{
+				name: "the remaining call is updated",
+				ev:   callEv(acme, at(10*time.Second), callB, leg(0, "ringing", caller, &user20)),
+				want: []board.Change{userChange(acme, "10020"), callChange(acme, callB, false)},
+			},
+			{
+				name:  "a report older than the call's last update says nothing about it",
+				ev:    telEv(acme, at(9*time.Second), "10020", "talking"),
+				check: wantCall(acme, callB, board.LegRinging, time.Time{}, board.LegRinging),
+			},
+		}},
+		{"live format: hold, connected, hold; ringing does not un-answer", []step{
+			{
+				name:  "first seen on hold",
+				ev:    callEv(acme, at(0), callA, leg(0, "HOLD", admin, &user20)),
+				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+				check: wantCall(acme, callA, board.LegHold, time.Time{}, board.LegHold),
+			},
+			{
+				name:  "hold to connected applies",
+				ev:    callEv(acme, at(time.Second), callA, leg(0, "connected", admin, &user20)),
+				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected),
+			},
+			{
+				name:  "connected to hold applies",
+				ev:    callEv(acme, at(2*time.Second), callA, leg(0, "hold", admin, &user20)),
+				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+			},
+			{
+				name:  "ringing keeps the held leg on hold",
+				ev:    callEv(acme, at(3*time.Second), callA, leg(0, "ringing", admin, &user20)),
+				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
+				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+			},
+			{
+				name:  "a new leg may ring",
+				ev:    callEv(acme, at(4*time.Second), callA, leg(1, "ringing", user20, ptr(local("10021", "user21", "")))),
+				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), userChange(acme, "10021"), callChange(acme, callA, false)},
+				check: wantCall(acme, callA, board.LegRinging, at(time.Second), board.LegHold, board.LegRinging),
 			},
 		}},
 		{"reported telephony beats derived", []step{

@@ -78,19 +78,7 @@ func (b *Board) applyCall(company string, at time.Time, e *CallUpsert) {
 	c.Legs = mergeLegs(c.Legs, e.Legs)
 	c.UpdatedAt = at
 	b.callFloor.include(at)
-
-	c.State, c.Direction, c.Queue, c.Trunk = "", DirectionUnknown, "", ""
-	for _, l := range c.Legs { // ascending Index: the newest leg wins
-		c.State = l.State
-		if l.Direction != "" && l.Direction != DirectionUnknown {
-			c.Direction = l.Direction
-		}
-		c.Queue = cmp.Or(l.Queue, c.Queue)
-		c.Trunk = cmp.Or(l.Trunk, c.Trunk)
-		if l.State == LegConnected && c.AnsweredAt.IsZero() {
-			c.AnsweredAt = at
-		}
-	}
+	c.summarize(at)
 
 	for i := range e.Legs {
 		b.learnParty(company, &e.Legs[i].Caller)
@@ -111,9 +99,36 @@ func (b *Board) applyCall(company string, at time.Time, e *CallUpsert) {
 	b.linkQueue(company, e.ID, oldQueue, c.Queue)
 }
 
+// summarize recomputes what a call takes from its legs, as of time at: the
+// state of the newest leg; the direction, queue and trunk of the newest leg
+// that has them; AnsweredAt, set to at when a leg is connected and the call
+// was not answered before.
+func (c *Call) summarize(at time.Time) {
+	c.State, c.Direction, c.Queue, c.Trunk = "", DirectionUnknown, "", ""
+	for _, l := range c.Legs { // ascending Index: the newest leg wins
+		c.State = l.State
+		if l.Direction != "" && l.Direction != DirectionUnknown {
+			c.Direction = l.Direction
+		}
+		c.Queue = cmp.Or(l.Queue, c.Queue)
+		c.Trunk = cmp.Or(l.Trunk, c.Trunk)
+		if l.State == LegConnected && c.AnsweredAt.IsZero() {
+			c.AnsweredAt = at
+		}
+	}
+}
+
+// answered reports whether a leg in this state has been answered: it is
+// connected or on hold.
+func answered(state string) bool {
+	return state == LegConnected || state == LegHold
+}
+
 // mergeLegs returns a new slice: old legs, replaced by Index with the
 // event's legs (the last one wins within the event), sorted by Index.
-// States are lower-cased.
+// States are lower-cased. A leg does not un-answer: when an answered leg
+// (connected or on hold) is replaced by one saying ringing, the replacement
+// keeps the answered state and takes everything else from the event.
 func mergeLegs(old, upd []Leg) []Leg {
 	legs := slices.Clone(old)
 	for _, l := range upd {
@@ -121,12 +136,56 @@ func mergeLegs(old, upd []Leg) []Leg {
 		l.State = strings.ToLower(l.State)
 		i, found := slices.BinarySearchFunc(legs, l.Index, func(x Leg, idx int) int { return cmp.Compare(x.Index, idx) })
 		if found {
+			if l.State == LegRinging && answered(legs[i].State) {
+				l.State = legs[i].State
+			}
 			legs[i] = l
 		} else {
 			legs = slices.Insert(legs, i, l)
 		}
 	}
 	return cloneOrNil(legs)
+}
+
+// inferAnswer applies what a "talking" report for user u at time at says
+// about u's calls. The PBX's legacy call events say CONNECTING (ringing)
+// for a call's whole life, so a report that the callee of a ringing leg is
+// talking is the only sign that they answered. When u is the local callee
+// of exactly one ringing leg across u's active calls, is a party of no
+// connected or held leg (which would explain the report by itself), and
+// that leg's call was last updated no later than at (an older report says
+// nothing about the call as it is now), the leg becomes connected: the call
+// is updated at at and answered at at if it was not answered before. In
+// every other case nothing changes.
+func (b *Board) inferAnswer(u *userRec, at time.Time) {
+	var ringing *callRec
+	idx := -1
+	for id := range u.calls {
+		c := b.calls[key{u.Company, id}]
+		for i := range c.Legs {
+			l := &c.Legs[i]
+			callee := b.partyExt(u.Company, l.Callee) == u.Extension
+			switch {
+			case answered(l.State) && (callee || b.partyExt(u.Company, &l.Caller) == u.Extension):
+				return
+			case l.State == LegRinging && callee:
+				if ringing != nil {
+					return // two ringing legs: which one was answered is unknown
+				}
+				ringing, idx = c, i
+			}
+		}
+	}
+	if ringing == nil || at.Before(ringing.UpdatedAt) {
+		return
+	}
+	b.touchCall(key{u.Company, ringing.ID})
+	legs := slices.Clone(ringing.Legs) // stored slices are never mutated in place
+	legs[idx].State = LegConnected
+	ringing.Legs = legs
+	ringing.UpdatedAt = at
+	b.callFloor.include(at)
+	ringing.summarize(at)
 }
 
 // linkParties updates the users' call sets when a call's parties change

@@ -21,8 +21,17 @@
 //     rules are on User.Telephony). User.State turns telephony and manual
 //     status into the tile's state by a documented precedence.
 //   - Calls merge legs by Index; the newest leg gives the state, the newest
-//     leg that has them give direction, queue and trunk. An ended or expired
-//     call is tombstoned: later updates for it change nothing.
+//     leg that has them give direction, queue and trunk. A leg, once
+//     connected or on hold, does not go back to ringing: a call does not
+//     un-answer. An ended or expired call is tombstoned: later updates for
+//     it change nothing.
+//   - A presence:telephony "talking" report answers a ringing leg: the
+//     PBX's legacy call events say ringing (CONNECTING) for a call's whole
+//     life, so the callee's report is the only sign of the answer. When the
+//     reporting user is the local callee of exactly one ringing leg and is
+//     on no connected or held leg, that leg becomes connected and its call
+//     answered. "rt" (talking on one call, ringing on another) and
+//     "ringing" infer nothing; neither does a caller's report.
 //   - Calls and conferences silent for their TTL expire, on any event
 //     including a Tick; the day rolls over when an event's At falls on a
 //     later day in Options.Location.

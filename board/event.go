@@ -12,7 +12,9 @@ import "time"
 // call, a conference, a user's telephony, presence or conference presence)
 // by it: an event older than what the entity already reflects changes
 // nothing. Ties apply in arrival order. A CallEnd is the exception: it always
-// applies, because a call cannot un-end.
+// applies, because a call cannot un-end. A Telephony report is a fact about
+// the user, and can also answer one of the user's calls (see Telephony); it
+// does so only when it is not older than that call's last update.
 type Event struct {
 	Company string
 	At      time.Time
@@ -75,7 +77,10 @@ type Leg struct {
 }
 
 // CallUpsert creates or updates an active call. Legs are merged by Index:
-// a leg absent from the event keeps its previous value.
+// a leg absent from the event keeps its previous value, a leg present
+// replaces it, except that a leg connected or on hold keeps that state when
+// the event says ringing (a call does not un-answer; the PBX's legacy events
+// say ringing throughout). Hold to connected and back apply as received.
 type CallUpsert struct {
 	ID        string
 	StartedAt time.Time // zero when unknown: the board keeps the first At it saw
@@ -93,6 +98,17 @@ type CallEnd struct {
 
 // Telephony is a presence:telephony report: registered, ringing, talking,
 // rt, or any other value, kept as received (lower-cased).
+//
+// A "talking" report also answers a call the board still shows ringing
+// (the PBX's legacy call events never say that a call was answered): when
+// the user is the local callee of exactly one ringing leg across their
+// active calls and a party of no connected or held leg, that leg becomes
+// connected, its call is updated at the report's At and, if not answered
+// yet, answered then. With two ringing legs the answered one is unknown, and
+// a connected or held leg already explains the report, so nothing is
+// inferred. "rt" (talking on one call while another rings) is ambiguous and
+// infers nothing; neither does a report from a leg's caller, who is
+// "talking" while dialling.
 type Telephony struct {
 	Extension string
 	Email     string

@@ -110,6 +110,8 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte{4, 0, 0x13, 1, 1, 5, 0, 2, 0, 1, 6, 1, 1, 0, 1, 8, 0, 0, 0, 63, 4, 1, 5, 0, 3})
 	f.Add([]byte{7, 0, 0x83, 2, 1, 7, 0, 0x83, 2, 1, 8, 0, 0, 0, 63, 8, 0, 0, 0, 63, 7, 0x80, 4, 3, 1})
 	f.Add([]byte{0, 0x41, 0x80, 0x44, 2, 9, 1, 3, 0x17, 2, 1, 1, 0, 0, 2, 0, 0xc1, 0, 0, 0, 3, 0x81, 1, 1, 5})
+	// A remote caller rings 201, 201 reports talking, a later update still says ringing.
+	f.Add([]byte{0, 0, 0, 4, 9, 2, 0, 2, 0, 9, 0, 0, 0, 4, 9})
 
 	f.Fuzz(checkInvariants)
 }

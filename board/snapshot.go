@@ -67,7 +67,8 @@ type Call struct {
 	// or another value as received.
 	State     string
 	StartedAt time.Time
-	// AnsweredAt is when a leg first became connected; zero while ringing.
+	// AnsweredAt is when a leg first became connected, by a call event or by
+	// the callee's telephony report (see Telephony); zero while ringing.
 	AnsweredAt time.Time
 	Queue      string
 	Trunk      string

@@ -172,6 +172,9 @@ func (b *Board) applyTelephony(company string, at time.Time, t *Telephony) {
 	u.TelAt = at
 	u.TelephonyReported = true
 	u.Telephony = cmp.Or(strings.ToLower(t.Status), TelUnknown)
+	if u.Telephony == TelTalking {
+		b.inferAnswer(u, at)
+	}
 }
 
 func (b *Board) applyPresence(company string, at time.Time, p *Presence) {
