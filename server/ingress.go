@@ -53,6 +53,10 @@ func (s *Server) handleWebhook(c echo.Context) error {
 	}
 
 	sig := r.Header.Get("X-Signature")
+	if len(s.cfg.Secrets) == 0 {
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
+		return errorJSON(c, http.StatusUnauthorized, "Webhooks are not enabled: no webhook secret is configured.")
+	}
 	if sig == "" {
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return errorJSON(c, http.StatusUnauthorized, "The x-signature header is missing.")

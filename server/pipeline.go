@@ -114,10 +114,21 @@ type pipeline struct {
 	// then get the caught-up view once).
 	replaying  bool
 	replayTo   uint64
-	sinceSave  int
-	lastSave   time.Time
-	savedSeq   uint64
 	caughtUpCh chan struct{}
+
+	// Snapshots are encoded on the pipeline goroutine (a consistent view)
+	// and stored by another, so that a slow store never delays pushes.
+	sinceSave int
+	lastSave  time.Time
+	snapshots chan snapshot // capacity 1: a newer snapshot replaces a waiting one
+	saveMu    sync.Mutex    // serialises stores; guards savedSeq
+	savedSeq  uint64
+}
+
+// snapshot is an encoded board and the log sequence it reflects.
+type snapshot struct {
+	seq  uint64
+	data []byte
 }
 
 // restore loads the latest snapshot into the board.
@@ -155,6 +166,7 @@ func (p *pipeline) run(ctx context.Context) error {
 		p.logger.Info("Replaying event log", slog.Uint64("from", p.state.logSeq), slog.Uint64("to", last))
 	}
 	p.lastSave = time.Now()
+	go p.storeSnapshots(ctx)
 	err = p.log.Consume(ctx, p.state.logSeq, p.handle)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return nil
@@ -198,7 +210,16 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 
 	p.sinceSave++
 	if p.sinceSave >= p.snapshotEvery || time.Since(p.lastSave) >= p.snapshotInterval {
-		p.saveSnapshot(context.Background())
+		p.sinceSave, p.lastSave = 0, time.Now()
+		if snap, err := p.encode(); err != nil {
+			p.logger.Error("Cannot encode snapshot", slog.Any("error", err))
+		} else {
+			select {
+			case <-p.snapshots: // superseded
+			default:
+			}
+			p.snapshots <- snap
+		}
 	}
 	return nil
 }
@@ -264,30 +285,54 @@ func initialView(s *state, aud views.Audience) ([]byte, error) {
 	return msg, err
 }
 
-// saveSnapshot stores the board with the log position it reflects.
-func (p *pipeline) saveSnapshot(ctx context.Context) {
-	var data []byte
-	var seq uint64
+// encode captures the board with the log position it reflects.
+func (p *pipeline) encode() (snapshot, error) {
+	var snap snapshot
 	var err error
 	p.state.read(func(b *board.Board, logSeq uint64) {
-		seq = logSeq
-		data, err = b.MarshalBinary()
+		snap.seq = logSeq
+		snap.data, err = b.MarshalBinary()
 	})
-	p.sinceSave, p.lastSave = 0, time.Now()
-	if err == nil && seq == p.savedSeq {
-		return
+	return snap, err
+}
+
+// storeSnapshots stores what the pipeline encodes until ctx ends.
+func (p *pipeline) storeSnapshots(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case snap := <-p.snapshots:
+			p.store(ctx, snap)
+		}
 	}
-	if err == nil {
-		err = p.log.SaveSnapshot(ctx, seq, data)
-	}
+}
+
+// saveSnapshot encodes and stores the board now (on shutdown).
+func (p *pipeline) saveSnapshot(ctx context.Context) {
+	snap, err := p.encode()
 	if err != nil {
-		p.metrics.snapshotErrors.Inc()
-		p.logger.Error("Cannot save snapshot", slog.Uint64("log_seq", seq), slog.Any("error", err))
+		p.logger.Error("Cannot encode snapshot", slog.Any("error", err))
 		return
 	}
-	p.savedSeq = seq
+	p.store(ctx, snap)
+}
+
+// store saves snap unless a snapshot as new is already stored.
+func (p *pipeline) store(ctx context.Context, snap snapshot) {
+	p.saveMu.Lock()
+	defer p.saveMu.Unlock()
+	if snap.seq <= p.savedSeq {
+		return
+	}
+	if err := p.log.SaveSnapshot(ctx, snap.seq, snap.data); err != nil {
+		p.metrics.snapshotErrors.Inc()
+		p.logger.Error("Cannot save snapshot", slog.Uint64("log_seq", snap.seq), slog.Any("error", err))
+		return
+	}
+	p.savedSeq = snap.seq
 	p.metrics.snapshotTime.SetToCurrentTime()
-	p.metrics.snapshotBytes.Set(float64(len(data)))
+	p.metrics.snapshotBytes.Set(float64(len(snap.data)))
 }
 
 // tickBody is the body of a tick entry: the time it lets pass.

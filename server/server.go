@@ -12,10 +12,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wallboard/wallboard/board"
@@ -28,7 +31,8 @@ import (
 // defaults documented on each field.
 type Config struct {
 	// Secrets are the webhook signing secrets accepted, any of which may
-	// sign an event (several during a rotation). At least one is required.
+	// sign an event (several during a rotation). With none, every webhook
+	// is refused: events come through another transport (SQS).
 	Secrets [][]byte
 	// PublicURL is the origin browsers use (https://board.example.com); the
 	// WebSocket Origin check accepts it besides the request's own host.
@@ -85,14 +89,32 @@ type Server struct {
 	metrics *metrics
 	echo    *echo.Echo
 	pipe    *pipeline
+
+	checksMu sync.Mutex
+	checks   []readyCheck
 }
+
+// readyCheck is one more condition for /readyz.
+type readyCheck struct {
+	name  string
+	check func() error
+}
+
+// AddReadyCheck makes /readyz answer 503 while check fails, e.g. while an
+// SQS consumer cannot reach its queue.
+func (s *Server) AddReadyCheck(name string, check func() error) {
+	s.checksMu.Lock()
+	defer s.checksMu.Unlock()
+	s.checks = append(s.checks, readyCheck{name, check})
+}
+
+// MetricsRegistry is the registry /metrics serves, for collectors of other
+// components (the SQS consumers).
+func (s *Server) MetricsRegistry() *prometheus.Registry { return s.metrics.registry }
 
 // New builds a server that stores events in log.
 func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.setDefaults()
-	if len(cfg.Secrets) == 0 {
-		return nil, errors.New("no webhook secret configured: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET")
-	}
 	if cfg.Hub.CheckOrigin == nil {
 		var allowed []string
 		if cfg.PublicURL != "" {
@@ -119,6 +141,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		snapshotEvery:    cfg.SnapshotEvery,
 		snapshotInterval: cfg.SnapshotInterval,
 		caughtUpCh:       make(chan struct{}),
+		snapshots:        make(chan snapshot, 1),
 	}
 	s.echo = s.routes()
 	return s, nil
@@ -257,6 +280,14 @@ func (s *Server) handleReady(c echo.Context) error {
 	defer cancel()
 	if err := s.log.Ready(ctx); err != nil {
 		return errorJSON(c, http.StatusServiceUnavailable, "The event log is unavailable.")
+	}
+	s.checksMu.Lock()
+	checks := slices.Clone(s.checks)
+	s.checksMu.Unlock()
+	for _, rc := range checks {
+		if err := rc.check(); err != nil {
+			return errorJSON(c, http.StatusServiceUnavailable, "Not ready: "+rc.name+".")
+		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

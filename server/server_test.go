@@ -364,10 +364,18 @@ func TestUnavailableLogAnswers503(t *testing.T) {
 	}
 }
 
-func TestNoSecretRefusesToStart(t *testing.T) {
-	_, err := server.New(server.Config{}, nil, slog.New(slog.DiscardHandler))
-	if err == nil || !strings.Contains(err.Error(), "WALLBOARD_WEBHOOK_SECRET") {
-		t.Fatalf("err = %v, want one naming WALLBOARD_WEBHOOK_SECRET", err)
+func TestNoSecretRefusesEveryWebhook(t *testing.T) {
+	srv, err := server.New(server.Config{}, failingLog{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := telephonyEvent(testCompany, "1001", "talking", ms(0))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/wildix", bytes.NewReader(body))
+	req.Header.Set("X-Signature", wildix.Sign(nil, body))
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("status = %d, want 401", rec.Code)
 	}
 }
 

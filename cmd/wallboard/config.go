@@ -15,26 +15,30 @@ import (
 // config is the command line and environment, validated. Every flag has an
 // environment variable; a flag beats the variable, which beats the default.
 type config struct {
-	Addr          string
-	DataDir       string
-	ConfigFile    string
-	Secrets       []string
-	Demo          bool
-	DemoUsers     int
-	DemoRate      float64
-	NATSURL       string
-	NATSCreds     string
-	Replicas      int
-	SyncInterval  time.Duration
-	DedupeWindow  time.Duration
-	Retention     time.Duration
-	CallTTL       time.Duration
-	TickPeriod    time.Duration
-	DayLocation   *time.Location
-	PublicURL     string
-	LogLevel      slog.Level
-	LogFormat     string
-	ShutdownGrace time.Duration
+	Addr         string
+	DataDir      string
+	ConfigFile   string
+	Secrets      []string
+	Demo         bool
+	DemoUsers    int
+	DemoRate     float64
+	NATSURL      string
+	NATSCreds    string
+	Replicas     int
+	SyncInterval time.Duration
+	DedupeWindow time.Duration
+	Retention    time.Duration
+	CallTTL      time.Duration
+	TickPeriod   time.Duration
+	DayLocation  *time.Location
+	PublicURL    string
+
+	SQSQueueURLs     []string
+	SQSEndpoint      string
+	SQSSigningSecret string
+	LogLevel         slog.Level
+	LogFormat        string
+	ShutdownGrace    time.Duration
 }
 
 // redact describes secrets without showing them.
@@ -70,6 +74,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.DurationVar(&cfg.TickPeriod, "tick-period", e.duration("WALLBOARD_TICK_PERIOD", 15*time.Second), "how often time passes on the board when no event arrives: call expiry, the day's rollover (WALLBOARD_TICK_PERIOD)")
 	tz := fs.String("timezone", env("WALLBOARD_TIMEZONE", "UTC"), "time zone of the day boundary for today's figures (WALLBOARD_TIMEZONE)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("WALLBOARD_PUBLIC_URL", ""), "origin browsers use, e.g. https://board.example.com (WALLBOARD_PUBLIC_URL)")
+	sqsQueues := fs.String("sqs-queue-url", env("WALLBOARD_SQS_QUEUE_URL", ""), "AWS SQS queue URL(s) to receive Wildix events from, comma-separated (WALLBOARD_SQS_QUEUE_URL)")
+	fs.StringVar(&cfg.SQSEndpoint, "sqs-endpoint", env("WALLBOARD_SQS_ENDPOINT", ""), "SQS endpoint override, e.g. a VPC endpoint (WALLBOARD_SQS_ENDPOINT; AWS_ENDPOINT_URL_SQS also works)")
 	level := fs.String("log-level", env("WALLBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (WALLBOARD_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("WALLBOARD_LOG_FORMAT", "text"), "text or json (WALLBOARD_LOG_FORMAT)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", e.duration("WALLBOARD_SHUTDOWN_GRACE", 10*time.Second), "time allowed for a graceful stop (WALLBOARD_SHUTDOWN_GRACE)")
@@ -107,15 +113,31 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		}
 		s = strings.TrimSpace(string(b))
 	}
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			cfg.Secrets = append(cfg.Secrets, part)
+	cfg.Secrets = splitList(s)
+	cfg.SQSQueueURLs = splitList(*sqsQueues)
+	cfg.SQSSigningSecret = getenv("WALLBOARD_SQS_SIGNING_SECRET")
+	if file := getenv("WALLBOARD_SQS_SIGNING_SECRET_FILE"); file != "" && cfg.SQSSigningSecret == "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WALLBOARD_SQS_SIGNING_SECRET_FILE: %w", err))
 		}
+		cfg.SQSSigningSecret = strings.TrimSpace(string(b))
 	}
-	if len(cfg.Secrets) == 0 && !cfg.Demo {
-		errs = append(errs, errors.New("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, or run with -demo"))
+	if len(cfg.Secrets) == 0 && len(cfg.SQSQueueURLs) == 0 && !cfg.Demo {
+		errs = append(errs, errors.New("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, configure an SQS queue (WALLBOARD_SQS_QUEUE_URL), or run with -demo"))
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

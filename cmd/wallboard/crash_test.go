@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -20,6 +18,7 @@ import (
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/wildix"
 	"github.com/wallboard/wallboard/wildix/pbxsim"
+	"github.com/wallboard/wallboard/wildix/wildixtest"
 )
 
 // runAsWallboard makes the test binary act as the wallboard command, so that
@@ -47,36 +46,6 @@ func crashEvents(n int) [][]byte {
 		events = append(events, body)
 	}
 	return events
-}
-
-// referenceBoard is a board fed every distinct event exactly once, in order.
-func referenceBoard(t *testing.T, events [][]byte) (*board.Board, int) {
-	t.Helper()
-	b := board.New(board.Options{})
-	seen := map[[32]byte]bool{}
-	for _, body := range events {
-		sum := sha256.Sum256(body)
-		if seen[sum] {
-			continue
-		}
-		seen[sum] = true
-		env, err := wildix.Decode(body)
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs, err := wildix.Translate(env)
-		if err != nil && !errors.Is(err, wildix.ErrUnknownType) {
-			t.Fatalf("translate %s: %v", env.Type, err)
-		}
-		if errors.Is(err, wildix.ErrUnknownType) {
-			delete(seen, sum) // never stored by the ingress
-			continue
-		}
-		for _, ev := range evs {
-			b.Apply(ev)
-		}
-	}
-	return b, len(seen)
 }
 
 // process is one wallboard process under test.
@@ -159,7 +128,7 @@ func TestCrashLosesNothing(t *testing.T) {
 		t.Skip("crash test starts and kills real processes")
 	}
 	events := crashEvents(5000)
-	want, distinct := referenceBoard(t, events)
+	want, distinct := wildixtest.Reference(t, board.Options{}, events)
 
 	dir, addr := t.TempDir(), freeAddr(t)
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -80,6 +80,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 
+	consumers, err := startSQS(ctx, cfg, srv, logger)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -94,17 +99,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("Listening", slog.String("addr", ln.Addr().String()),
-		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Bool("demo", cfg.Demo))
+		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Int("sqs_queues", len(cfg.SQSQueueURLs)), slog.Bool("demo", cfg.Demo))
 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
-	errc := make(chan error, 3)
+	errc := make(chan error, 3+len(consumers))
 	go func() { errc <- srv.Run(runCtx) }()
 	go func() {
 		if err := httpServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("serve http: %w", err)
 		}
 	}()
+	for _, c := range consumers {
+		go func() {
+			if err := c.Run(runCtx); err != nil {
+				errc <- fmt.Errorf("SQS consumer: %w", err)
+			}
+		}()
+	}
 	if cfg.Demo {
 		go func() { errc <- runDemo(runCtx, cfg, srv, ln.Addr(), logger) }()
 	}
