@@ -156,9 +156,21 @@ func TestServe_firstMessageThenPublishedInOrder(t *testing.T) {
 		t.Errorf("Clients = %d, want 1", got)
 	}
 	// The writer counts a message after writing it, which can be after the
-	// client has read it; Shutdown waits for the writer.
+	// client has read it; Shutdown waits for the writer, and for the client
+	// to answer the close frame.
+	code := make(chan int, 1)
+	go func() {
+		c, err := readCloseCode(conn)
+		if err != nil {
+			t.Error(err)
+		}
+		code <- c
+	}()
 	if err := h.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
+	}
+	if got := <-code; got != websocket.CloseServiceRestart {
+		t.Errorf("close code = %d, want %d", got, websocket.CloseServiceRestart)
 	}
 	if got := h.Stats(); got.Clients != 0 || got.Messages != 4 || got.Evictions != 0 {
 		t.Errorf("Stats after Shutdown = %+v, want 0 clients, 4 messages, 0 evictions", got)

@@ -28,7 +28,7 @@ const (
 
 // harness is a server on a real embedded event log behind a real listener.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *server.Server
 	http   *httptest.Server
 	log    *eventlog.Log
@@ -36,10 +36,16 @@ type harness struct {
 	done   chan error
 }
 
-func newHarness(t *testing.T, dir string) *harness {
+func newHarness(t testing.TB, dir string) *harness {
+	t.Helper()
+	return newHarnessWith(t, eventlog.Options{Dir: dir})
+}
+
+func newHarnessWith(t testing.TB, opts eventlog.Options) *harness {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
-	elog, err := eventlog.Open(t.Context(), eventlog.Options{Dir: dir, Logger: logger})
+	opts.Logger = logger
+	elog, err := eventlog.Open(t.Context(), opts)
 	if err != nil {
 		t.Fatalf("open event log: %v", err)
 	}

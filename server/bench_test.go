@@ -1,0 +1,233 @@
+package server_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+
+	"github.com/wallboard/wallboard/eventlog"
+	"github.com/wallboard/wallboard/wildix"
+)
+
+// The benchmarks come in pairs: the wallboard, and a floor that does the
+// least any server could do for the same request, measured in the same run.
+// scripts/bench turns the pairs into the ratios the README reports.
+
+// benchServer is a server on an embedded log that fsyncs every write, as
+// the command's default.
+func benchServer(b *testing.B) *harness {
+	b.Helper()
+	return newHarnessWith(b, eventlog.Options{Dir: b.TempDir(), SyncAlways: false})
+}
+
+// postBody posts a signed body and drains the answer.
+func postBody(b *testing.B, client *http.Client, url string, body []byte, sig string) {
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("X-Signature", sig)
+	res, err := client.Do(req)
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		b.Errorf("status %d", res.StatusCode)
+	}
+}
+
+// BenchmarkIngest is the whole webhook path: verify, decode, durable append
+// (fsync), apply, 2xx. Each request carries a distinct event.
+func BenchmarkIngest(b *testing.B) {
+	h := benchServer(b)
+	url := h.http.URL + "/webhooks/wildix"
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		client := h.http.Client()
+		for pb.Next() {
+			i := n.Add(1)
+			body := telephonyEvent(testCompany, "1001", "talking", ms(time.Duration(i)*time.Millisecond))
+			postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
+		}
+	})
+}
+
+// BenchmarkIngestFloor is a bare echo handler that reads the body and
+// answers 200: the floor for BenchmarkIngest.
+func BenchmarkIngestFloor(b *testing.B) {
+	e := echo.New()
+	e.POST("/webhooks/wildix", func(c echo.Context) error {
+		_, err := io.ReadAll(c.Request().Body)
+		if err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusOK)
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	url := srv.URL + "/webhooks/wildix"
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		client := srv.Client()
+		for pb.Next() {
+			i := n.Add(1)
+			body := telephonyEvent(testCompany, "1001", "talking", ms(time.Duration(i)*time.Millisecond))
+			postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
+		}
+	})
+}
+
+// readers count, for each published change, the clients that received it.
+type readers struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	want string
+	left int
+	done chan struct{}
+}
+
+func (r *readers) expect(marker string, n int) chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.want, r.left, r.done = marker, n, make(chan struct{})
+	return r.done
+}
+
+func (r *readers) saw(frame []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.left > 0 && bytes.Contains(frame, []byte(r.want)) {
+		r.left--
+		if r.left == 0 {
+			close(r.done)
+		}
+	}
+}
+
+// connect dials n WebSocket clients that report every frame to r.
+func connect(b *testing.B, url string, n int, r *readers, origin string) []*websocket.Conn {
+	b.Helper()
+	conns := make([]*websocket.Conn, 0, n)
+	for range n {
+		conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {origin}})
+		if err != nil {
+			b.Fatalf("dial: %v", err)
+		}
+		conns = append(conns, conn)
+		r.wg.Go(func() {
+			for {
+				_, msg, err := conn.ReadMessage()
+				if err != nil {
+					return
+				}
+				r.saw(msg)
+			}
+		})
+	}
+	return conns
+}
+
+// reportLatency reports p50 and p99 of lat in microseconds.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkWebhookToClients_1000 is the latency from posting a webhook to
+// the moment the last of 1,000 connected browsers has the change.
+func BenchmarkWebhookToClients_1000(b *testing.B) {
+	const n = 1000
+	h := benchServer(b)
+	r := &readers{}
+	conns := connect(b, "ws"+strings.TrimPrefix(h.http.URL, "http")+"/ws?view=board", n, r, h.http.URL)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+		r.wg.Wait()
+	}()
+	url := h.http.URL + "/webhooks/wildix"
+	client := h.http.Client()
+	statuses := []string{"talking", "ringing"}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		status := statuses[i%2]
+		body := telephonyEvent(testCompany, "1001", status, ms(time.Duration(i+1)*time.Millisecond))
+		done := r.expect(`data-telephony="`+status+`"`, n)
+		start := time.Now()
+		postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
+		<-done
+		lat = append(lat, time.Since(start))
+	}
+	reportLatency(b, lat)
+}
+
+// BenchmarkBroadcastFloor_1000 is the floor for the above: a minimal
+// gorilla loop that, on a POST, writes one prepared frame to 1,000
+// connections, timed the same way.
+func BenchmarkBroadcastFloor_1000(b *testing.B) {
+	const n = 1000
+	var mu sync.Mutex
+	var conns []*websocket.Conn
+	var up websocket.Upgrader // the default same-origin check
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		conns = append(conns, c)
+		mu.Unlock()
+	})
+	frame := bytes.Repeat([]byte("x"), 700) // about the size of a tile push
+	mux.HandleFunc("/webhooks/wildix", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		msg, _ := websocket.NewPreparedMessage(websocket.TextMessage, append(frame, body...))
+		mu.Lock()
+		for _, c := range conns {
+			c.WritePreparedMessage(msg)
+		}
+		mu.Unlock()
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	r := &readers{}
+	clientConns := connect(b, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", n, r, srv.URL)
+	defer func() {
+		for _, c := range clientConns {
+			c.Close()
+		}
+		r.wg.Wait()
+	}()
+	client := srv.Client()
+	statuses := []string{"talking", "ringing"}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		status := statuses[i%2]
+		body := telephonyEvent(testCompany, "1001", status, ms(time.Duration(i+1)*time.Millisecond))
+		done := r.expect(`"status":"`+status+`"`, n)
+		start := time.Now()
+		postBody(b, client, srv.URL+"/webhooks/wildix", body, "")
+		<-done
+		lat = append(lat, time.Since(start))
+	}
+	reportLatency(b, lat)
+}
