@@ -18,16 +18,16 @@ var t0 = time.Date(2026, 3, 4, 9, 30, 0, 0, time.UTC)
 
 // fixture is a small fixed board: two tenants, every tile state, an
 // inbound queue call from outside, an outbound call still ringing, an
-// internal call, a conference and two queues.
+// internal call, a conference, queues and agents with today's figures.
 func fixture() board.Snapshot {
 	const a, b = "it_a1", "it_b2"
 	return board.Snapshot{
 		Seq: 42,
 		Day: "2026-03-04",
 		Users: []board.User{
-			{Company: a, Extension: "1001", Name: "Ann Archer", Group: "Sales", Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusAvailable, CallIDs: []string{"a-c1"}},
+			{Company: a, Extension: "1001", Name: "Ann Archer", Group: "Sales", Department: "Field", Since: t0.Add(12 * time.Second), Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusAvailable, CallIDs: []string{"a-c1"}},
 			{Company: a, Extension: "1002", Name: "Bob Brown", Group: "Sales", Telephony: board.TelRinging, CallIDs: []string{"a-c3"}},
-			{Company: a, Extension: "1003", Name: "Cleo Chen", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusDND, Message: "Training", Until: t0.Add(5 * time.Hour)},
+			{Company: a, Extension: "1003", Name: "Cleo Chen", Group: "Support", Department: "Care", Since: t0.Add(-time.Hour), Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusDND, Message: "Training", Until: t0.Add(5 * time.Hour)},
 			{Company: a, Extension: "1004", Name: "Dev Dutta", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAway},
 			{Company: a, Extension: "1005", Email: "eve@example.com", Group: "Support", Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAvailable},
 			{Company: a, Extension: "1006", Name: "Finn Ford", Group: "Sales", Telephony: board.TelRT, TelephonyReported: true, CallIDs: []string{"a-c2"}},
@@ -75,9 +75,15 @@ func fixture() board.Snapshot {
 			}},
 		},
 		Queues: []board.QueueStats{
-			{Company: a, Name: "Sales line", Answered: 12, Missed: 1},
-			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Answered: 30, Missed: 4},
+			{Company: a, Name: "Sales line", Answered: 12, Missed: 1, WaitTotal: 3 * time.Minute, TalkTotal: 36 * time.Minute},
+			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Answered: 30, Missed: 4, WaitTotal: 15*time.Minute + 30*time.Second, TalkTotal: 2 * time.Hour},
 			{Company: b, Name: "Other line", Answered: 3},
+		},
+		Agents: []board.AgentStats{
+			{Company: a, Extension: "1001", Answered: 8, Missed: 1, TalkTotal: 20 * time.Minute},
+			{Company: a, Extension: "1003", Missed: 2},
+			{Company: a, Extension: "1099", Answered: 1, TalkTotal: 95 * time.Second}, // not a known user
+			{Company: b, Extension: "1001", Answered: 3, TalkTotal: time.Hour},
 		},
 	}
 }
@@ -119,6 +125,15 @@ func (s source) Queue(company, name string) (board.QueueStats, bool) {
 		}
 	}
 	return board.QueueStats{}, false
+}
+
+func (s source) Agent(company, ext string) (board.AgentStats, bool) {
+	for _, a := range s.snap.Agents {
+		if a.Company == company && a.Extension == ext {
+			return a, true
+		}
+	}
+	return board.AgentStats{}, false
 }
 
 var _ Source = source{}

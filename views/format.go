@@ -71,3 +71,23 @@ func callStateWord(s string) string {
 		return s
 	}
 }
+
+// minSec is d as m:ss (h:mm:ss from an hour), the form the browser ticks
+// durations in; "–" for zero, which the figures use for "no data".
+func minSec(d time.Duration) string {
+	if d <= 0 {
+		return "–"
+	}
+	s := int(d / time.Second)
+	if s >= 3600 {
+		return strconv.Itoa(s/3600) + ":" + pad2(s/60%60) + ":" + pad2(s%60)
+	}
+	return strconv.Itoa(s/60) + ":" + pad2(s%60)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

@@ -23,12 +23,13 @@ type Source interface {
 	Call(company, id string) (board.Call, bool)
 	Conference(company, id string) (board.Conference, bool)
 	Queue(company, name string) (board.QueueStats, bool)
+	Agent(company, extension string) (board.AgentStats, bool)
 }
 
 // Initial is the first frame on every connection: the whole current view of
 // snap for aud, as the containers that replace the page's own (#tiles,
-// #calls, #queues and #conferences for the board view; #people for the agent
-// view).
+// #calls, #queues, #conferences and #agents for the board view; #people for
+// the agent view).
 func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
 	var parts []templ.Component
 	switch aud.View {
@@ -36,7 +37,7 @@ func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
 		parts = []templ.Component{people(NewAgent(snap, aud).People)}
 	default:
 		b := NewBoard(snap, aud)
-		parts = []templ.Component{tiles(b.Tiles), calls(b.Calls), queues(b.Queues), conferences(b.Conferences)}
+		parts = []templ.Component{tiles(b.Tiles), calls(b.Calls), queues(b.Queues), conferences(b.Conferences), agents(b.Agents)}
 	}
 	return render(parts)
 }
@@ -47,9 +48,8 @@ func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
 // its current value from src. Push returns nil when aud shows none of the
 // changes; the caller then sends nothing.
 //
-// Agent and day changes render nothing: agents' daily figures are not
-// displayed, and the board reports every queue it resets at the day's
-// rollover as a queue change.
+// A day change renders nothing: the board reports every queue and agent it
+// resets at the day's rollover as a queue or agent change.
 func Push(src Source, changes []board.Change, aud Audience) ([]byte, error) {
 	type key struct {
 		kind          board.ChangeKind
@@ -106,6 +106,15 @@ func element(src Source, c board.Change, aud Audience) templ.Component {
 			return queueRow(newQueueRow(q))
 		}
 		return removal(QueueID(c.Company, c.Key))
+	case board.ChangeAgent:
+		if a, ok := src.Agent(c.Company, c.Key); ok && !c.Removed {
+			var name string
+			if u, ok := src.User(c.Company, c.Key); ok {
+				name = displayName(u)
+			}
+			return agentRow(newAgentRow(a, name))
+		}
+		return removal(AgentID(c.Company, c.Key))
 	default:
 		return nil
 	}

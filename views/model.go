@@ -67,18 +67,20 @@ type Party struct {
 
 // Tile is one user: a tile on the board, a row in the agent view.
 type Tile struct {
-	ID        string // TileID(Company, Extension)
-	Company   string
-	Extension string
-	Name      string // display name: the name, else the email, else the extension
-	Group     string
-	Telephony string // the effective telephony value, as received
-	State     StateLabel
-	Reason    string    // why the tile shows State, in words
-	Message   string    // the status message
-	Until     time.Time // when the status ends; zero when not set
-	Call      *TileCall // the newest active call; nil when none, and always in the agent view
-	Sort      string    // data-sort: company, then name, then extension
+	ID         string // TileID(Company, Extension)
+	Company    string
+	Extension  string
+	Name       string // display name: the name, else the email, else the extension
+	Group      string
+	Department string
+	Telephony  string // the effective telephony value, as received
+	State      StateLabel
+	Reason     string    // why the tile shows State, in words
+	Message    string    // the status message
+	Until      time.Time // when the status ends; zero when not set
+	Since      time.Time // when the tile entered State: the "time in state" origin; zero when unknown
+	Call       *TileCall // the newest active call; nil when none, and always in the agent view
+	Sort       string    // data-sort: company, then name, then extension
 }
 
 // TileCall is what a tile shows of the user's call.
@@ -109,9 +111,25 @@ type QueueRow struct {
 	Waiting    int
 	OldestWait time.Time // zero when nobody waits
 	Talking    int
-	Answered   int
-	Missed     int
-	Sort       string
+	// Today's figures, since midnight in the board's time zone.
+	Answered int
+	Missed   int
+	AvgWait  time.Duration // WaitTotal / Answered; zero when nothing was answered
+	AvgTalk  time.Duration // TalkTotal / Answered; zero when nothing was answered
+	Sort     string
+}
+
+// AgentRow is one agent's figures for today, since midnight in the board's
+// time zone. Only agents who answered or missed a call today have one.
+type AgentRow struct {
+	ID        string // AgentID(Company, Extension)
+	Company   string
+	Extension string
+	Name      string // the user's display name, else the extension
+	Answered  int
+	Missed    int
+	AvgTalk   time.Duration // TalkTotal / Answered; zero when nothing was answered
+	Sort      string        // company, then name, then extension, as tiles
 }
 
 // ConferenceRow is one live conference.
@@ -126,11 +144,13 @@ type ConferenceRow struct {
 
 // Board is the supervisors' wall board for one Audience.
 type Board struct {
+	Day         string // today's date (YYYY-MM-DD): the window of the daily figures
 	Counts      []StateCount
 	Tiles       []Tile
 	Calls       []CallRow
 	Queues      []QueueRow
 	Conferences []ConferenceRow
+	Agents      []AgentRow
 }
 
 // Agent is the agents' colleague list for one Audience.
@@ -152,10 +172,18 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 		c, ok := calls[[2]string{company, id}]
 		return c, ok
 	}
-	var b Board
+	b := Board{Day: snap.Day}
+	names := make(map[[2]string]string, len(snap.Agents))
 	for _, u := range snap.Users {
 		if aud.shows(u.Company) {
-			b.Tiles = append(b.Tiles, newTile(u, lookup, aud))
+			t := newTile(u, lookup, aud)
+			b.Tiles = append(b.Tiles, t)
+			names[[2]string{u.Company, u.Extension}] = t.Name
+		}
+	}
+	for _, a := range snap.Agents {
+		if aud.shows(a.Company) {
+			b.Agents = append(b.Agents, newAgentRow(a, names[[2]string{a.Company, a.Extension}]))
 		}
 	}
 	for _, c := range snap.Calls {
@@ -177,6 +205,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	sortBySortKey(b.Calls, func(c *CallRow) string { return c.Sort })
 	sortBySortKey(b.Queues, func(q *QueueRow) string { return q.Sort })
 	sortBySortKey(b.Conferences, func(c *ConferenceRow) string { return c.Sort })
+	sortBySortKey(b.Agents, func(a *AgentRow) string { return a.Sort })
 	b.Counts = countStates(b.Tiles)
 	return b
 }
@@ -225,20 +254,22 @@ func countStates(tiles []Tile) []StateCount {
 // newTile builds u's tile. calls finds u's active calls; nil leaves Call
 // empty (the agent view shows no call details).
 func newTile(u board.User, calls callLookup, aud Audience) Tile {
-	name := cmp.Or(u.Name, u.Email, u.Extension)
+	name := displayName(u)
 	state, why := u.State()
 	t := Tile{
-		ID:        TileID(u.Company, u.Extension),
-		Company:   u.Company,
-		Extension: u.Extension,
-		Name:      name,
-		Group:     u.Group,
-		Telephony: u.Telephony,
-		State:     Label(state),
-		Reason:    why,
-		Message:   u.Message,
-		Until:     u.Until,
-		Sort:      sortKey(u.Company, strings.ToLower(name), u.Extension),
+		ID:         TileID(u.Company, u.Extension),
+		Company:    u.Company,
+		Extension:  u.Extension,
+		Name:       name,
+		Group:      u.Group,
+		Department: u.Department,
+		Telephony:  u.Telephony,
+		State:      Label(state),
+		Reason:     why,
+		Message:    u.Message,
+		Until:      u.Until,
+		Since:      u.Since,
+		Sort:       sortKey(u.Company, strings.ToLower(name), u.Extension),
 	}
 	if calls == nil {
 		return t
@@ -258,6 +289,10 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 	}
 	return t
 }
+
+// displayName is how u is named: the name, else the email, else the
+// extension.
+func displayName(u board.User) string { return cmp.Or(u.Name, u.Email, u.Extension) }
 
 // otherParty is the end of leg that is not the local user ext.
 func otherParty(leg board.Leg, ext string, aud Audience) Party {
@@ -321,8 +356,34 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		Talking:    q.Talking,
 		Answered:   q.Answered,
 		Missed:     q.Missed,
+		AvgWait:    average(q.WaitTotal, q.Answered),
+		AvgTalk:    average(q.TalkTotal, q.Answered),
 		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
 	}
+}
+
+// newAgentRow shows a's figures under name, the agent's display name ("" when
+// the board does not know the user, which then shows the extension).
+func newAgentRow(a board.AgentStats, name string) AgentRow {
+	name = cmp.Or(name, a.Extension)
+	return AgentRow{
+		ID:        AgentID(a.Company, a.Extension),
+		Company:   a.Company,
+		Extension: a.Extension,
+		Name:      name,
+		Answered:  a.Answered,
+		Missed:    a.Missed,
+		AvgTalk:   average(a.TalkTotal, a.Answered),
+		Sort:      sortKey(a.Company, strings.ToLower(name), a.Extension),
+	}
+}
+
+// average is total / n, rounded to the second; zero when n is not positive.
+func average(total time.Duration, n int) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	return (total / time.Duration(n)).Round(time.Second)
 }
 
 func newConferenceRow(c board.Conference) ConferenceRow {

@@ -191,6 +191,9 @@ func allChanges(snap board.Snapshot) []board.Change {
 	for _, q := range snap.Queues {
 		cs = append(cs, board.Change{Kind: board.ChangeQueue, Company: q.Company, Key: q.Name})
 	}
+	for _, a := range snap.Agents {
+		cs = append(cs, board.Change{Kind: board.ChangeAgent, Company: a.Company, Key: a.Extension})
+	}
 	return cs
 }
 
@@ -365,7 +368,7 @@ func TestIDs(t *testing.T) {
 	seen := map[string][2]string{}
 	for _, company := range inputs {
 		for _, key := range inputs {
-			ids := []string{TileID(company, key), CallID(company, key), ConferenceID(company, key), QueueID(company, key)}
+			ids := []string{TileID(company, key), CallID(company, key), ConferenceID(company, key), QueueID(company, key), AgentID(company, key)}
 			for _, id := range ids {
 				if !validID.MatchString(id) {
 					t.Errorf("id %q (from %q, %q) is not a safe id", id, company, key)
@@ -547,6 +550,7 @@ func BenchmarkBoardPage_2000Users(b *testing.B) {
 		u := base[i%len(base)]
 		u.Extension = fmt.Sprintf("%d", 2000+i)
 		u.Name = fmt.Sprintf("%s %d", u.Name, i)
+		u.Since = t0.Add(-time.Duration(i) * 7 * time.Second) // every tile ticks its time in state
 		snap.Users = append(snap.Users, u)
 	}
 	aud := Audience{View: ViewBoard, Company: "it_a1", Masked: true}
