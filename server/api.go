@@ -89,11 +89,25 @@ type (
 	}
 )
 
-// handleState is GET /api/v1/state[?company=…].
+// handleState is GET /api/v1/state[?company=…]. A viewer scoped to a
+// company sees only it (asking for another is 403), and a masked viewer
+// sees external numbers masked, as on its pages.
 func (s *Server) handleState(c echo.Context) error {
+	v := viewerOf(c)
+	company := c.QueryParam("company")
+	if v.company != "" {
+		if company != "" && company != v.company {
+			return errorJSON(c, http.StatusForbidden, "You may only see your own company.")
+		}
+		company = v.company
+	}
 	var snap board.Snapshot
 	s.state.read(func(b *board.Board, _ uint64) { snap = b.Snapshot() })
-	return c.JSON(http.StatusOK, newAPIState(snap, c.QueryParam("company")))
+	st := newAPIState(snap, company)
+	if v.masked {
+		maskState(&st)
+	}
+	return c.JSON(http.StatusOK, st)
 }
 
 // newAPIState maps a snapshot to the API's JSON, keeping one company when

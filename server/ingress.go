@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ const (
 	outcomeDuplicate   = "duplicate"
 	outcomeUnknownType = "unknown_type"
 	outcomeBadSig      = "bad_signature"
+	outcomeWrongTenant = "wrong_company"
 	outcomeBadRequest  = "bad_request"
 	outcomeTooLarge    = "too_large"
 	outcomeUnavailable = "unavailable"
@@ -36,7 +38,8 @@ type ingressResponse struct {
 }
 
 // handleWebhook is POST /webhooks/wildix. In order: cap the body, verify the
-// signature over the exact bytes received, decode, store durably, answer.
+// signature over the exact bytes received (and the event's company against
+// its integration), decode, store durably, answer.
 // Nothing reaches the board unless the answer is 2xx, and the 2xx is sent
 // only once the event is in the log.
 func (s *Server) handleWebhook(c echo.Context) error {
@@ -52,18 +55,12 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		return errorJSON(c, http.StatusBadRequest, "The body could not be read.")
 	}
 
-	sig := r.Header.Get("X-Signature")
-	if len(s.cfg.Secrets) == 0 {
-		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-		return errorJSON(c, http.StatusUnauthorized, "Webhooks are not enabled: no webhook secret is configured.")
+	if !jsonContentType(r.Header.Get(echo.HeaderContentType)) {
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
+		return errorJSON(c, http.StatusUnsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
 	}
-	if sig == "" {
-		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-		return errorJSON(c, http.StatusUnauthorized, "The x-signature header is missing.")
-	}
-	if !wildix.Verify(body, sig, s.cfg.Secrets) {
-		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-		return errorJSON(c, http.StatusUnauthorized, "The x-signature header does not match the body for any configured secret.")
+	if status, msg := s.verifyWebhook(body, r.Header.Get("X-Signature")); status != 0 {
+		return errorJSON(c, status, msg)
 	}
 
 	res, err := s.Accept(r.Context(), body, TransportWebhook)
@@ -76,6 +73,67 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		return c.JSON(http.StatusAccepted, ingressResponse{Status: "ignored: unknown event type"})
 	}
 	return c.JSON(http.StatusOK, ingressResponse{Status: "accepted", Duplicate: res.Duplicate})
+}
+
+// verifyWebhook checks that body was signed by its sender and that the
+// sender may speak for the event's company. It returns 0 when it may be
+// accepted, else the status and sentence to answer:
+//
+//   - a signature by one of Config.Secrets is accepted for any company (a
+//     single-company setup);
+//   - otherwise the body's integrationId names a configured integration,
+//     and the signature must be by one of that integration's secrets (so one
+//     tenant's secret cannot sign another's events: 401), and the event's
+//     company must be the integration's (else 403, nothing stored).
+//
+// The body is decoded to find its integration before it is authenticated;
+// the decoder is bounded (body limit, nesting depth) and what it reads
+// selects only which secrets to check. A body that does not decode is
+// checked against every integration's secrets, so that its signer gets the
+// 400 it would get with a single secret.
+func (s *Server) verifyWebhook(body []byte, sig string) (status int, msg string) {
+	if len(s.cfg.Secrets) == 0 && len(s.integrations) == 0 {
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
+		return http.StatusUnauthorized, "Webhooks are not enabled: no webhook secret is configured."
+	}
+	if sig == "" {
+		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
+		return http.StatusUnauthorized, "The x-signature header is missing."
+	}
+	if len(s.cfg.Secrets) > 0 && wildix.Verify(body, sig, s.cfg.Secrets) {
+		return 0, ""
+	}
+	env, err := wildix.Decode(body)
+	if err != nil {
+		// A body that cannot be decoded names no integration. If one of
+		// them signed it, the sender is told what is wrong with it (400,
+		// from Accept); this costs a check per integration, bounded by
+		// the configuration.
+		for _, in := range s.integrations {
+			if wildix.Verify(body, sig, in.Secrets) {
+				return 0, ""
+			}
+		}
+	} else if in, ok := s.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
+		if env.Company != in.Company {
+			s.metrics.countEvent(TransportWebhook, s.metrics.typeLabel(env.Type), outcomeWrongTenant)
+			return http.StatusForbidden, "The event's company is not the company of its integration."
+		}
+		return 0, ""
+	}
+	s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
+	return http.StatusUnauthorized, "The x-signature header does not match the body for any configured secret."
+}
+
+// jsonContentType reports whether a webhook's Content-Type may be JSON:
+// absent, or application/json with any parameters. A form or text/plain
+// post, all a cross-site page can send without a preflight, is refused.
+func jsonContentType(v string) bool {
+	if v == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(v)
+	return err == nil && mt == "application/json"
 }
 
 // Transports, the "transport" label of wallboard_events_total.

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bufio"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -12,20 +16,47 @@ import (
 	"github.com/wallboard/wallboard/views"
 )
 
-// handleBoard is GET /: the supervisors' wall board.
+// handleBoard is GET /: the supervisors' wall board. Agents are sent to
+// their own view.
 func (s *Server) handleBoard(c echo.Context) error {
-	return s.renderPage(c, boardAudience)
+	v := viewerOf(c)
+	if home := homePage(v); home != "/" {
+		return c.Redirect(http.StatusSeeOther, home)
+	}
+	return s.renderPage(c, v.audience(views.ViewBoard), c.QueryString())
 }
 
 // handleAgent is GET /agent: colleagues' status for agents.
 func (s *Server) handleAgent(c echo.Context) error {
-	return s.renderPage(c, agentAudience)
+	return s.renderPage(c, viewerOf(c).audience(views.ViewAgent), c.QueryString())
 }
 
-func (s *Server) renderPage(c echo.Context, aud views.Audience) error {
+// handleDisplay is GET /display/<token>: the read-only board of a display
+// link, for a TV. The token is the credential: the page's WebSocket carries
+// it as display=. A display limited to groups shows them through the
+// group= filter, added to the URL when the link has none, so that the TV's
+// reloads keep it.
+func (s *Server) handleDisplay(c echo.Context) error {
+	token := c.Param("token")
+	d, ok := s.auth.display(token)
+	if !ok {
+		return errorJSON(c, http.StatusNotFound, "This display link does not exist or was revoked.")
+	}
+	q := c.QueryParams()
+	if len(d.Groups) > 0 && len(q["group"]) == 0 {
+		q["group"] = d.Groups
+		return c.Redirect(http.StatusSeeOther, "/display/"+url.PathEscape(token)+"?"+q.Encode())
+	}
+	q.Set("display", token)
+	return s.renderPage(c, displayViewer(d).audience(views.ViewBoard), q.Encode())
+}
+
+// renderPage renders the page of aud. rawQuery is what the page's WebSocket
+// URL carries (filters, a display token).
+func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string) error {
 	page := views.Page{
 		Title:      "Wallboard",
-		Socket:     views.SocketURL(aud.View, c.QueryString()),
+		Socket:     views.SocketURL(aud.View, rawQuery),
 		Stylesheet: static.Path("app.css"),
 		Script:     static.Path("app.js"),
 		Search:     c.QueryParam("q"),
@@ -46,14 +77,24 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience) error {
 	return component.Render(c.Request().Context(), c.Response())
 }
 
-// handleWS is GET /ws: the first frame is the audience's full current view,
-// then its changes in order.
+// handleWS is GET /ws: the first frame is the viewer's full current view,
+// then its changes in order. The viewer (see requireViewer) decides the
+// audience; view= only chooses between the board and the agent view. A
+// client address may hold at most Config.MaxSocketsPerClient sockets; more
+// get 429.
 func (s *Server) handleWS(c echo.Context) error {
-	aud := boardAudience
+	view := views.ViewBoard
 	if c.QueryParam("view") == views.ViewAgent {
-		aud = agentAudience
+		view = views.ViewAgent
 	}
-	err := s.hub.Serve(c.Response(), c.Request(), aud.Key(), func() []byte {
+	aud := viewerOf(c).audience(view)
+	ip := c.RealIP()
+	if !s.sockets.acquire(ip) {
+		return errorJSON(c, http.StatusTooManyRequests, "Too many WebSockets from this address.")
+	}
+	release := sync.OnceFunc(func() { s.sockets.release(ip) })
+	w := &hijackNotifier{ResponseWriter: c.Response(), onClose: release}
+	err := s.hub.Serve(w, c.Request(), aud.Key(), func() []byte {
 		msg, err := initialView(s.state, aud)
 		if err != nil {
 			s.logger.Error("Cannot render view", slog.String("audience", aud.Key()), slog.Any("error", err))
@@ -61,8 +102,75 @@ func (s *Server) handleWS(c echo.Context) error {
 		return msg
 	})
 	if err != nil {
+		release()
 		// The hub has answered the request (403, 503 or a failed upgrade).
-		s.logger.Debug("WebSocket refused", slog.String("remote", c.RealIP()), slog.Any("error", err))
+		s.logger.Debug("WebSocket refused", slog.String("remote", ip), slog.Any("error", err))
 	}
 	return nil
+}
+
+// clientLimit counts what each client address holds open.
+type clientLimit struct {
+	max  int
+	mu   sync.Mutex
+	open map[string]int
+}
+
+func newClientLimit(maxPerClient int) *clientLimit {
+	return &clientLimit{max: maxPerClient, open: map[string]int{}}
+}
+
+// acquire takes one place for client, or reports false when it has none
+// left.
+func (l *clientLimit) acquire(client string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[client] >= l.max {
+		return false
+	}
+	l.open[client]++
+	return true
+}
+
+// release gives back a place acquire took.
+func (l *clientLimit) release(client string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[client] <= 1 {
+		delete(l.open, client)
+		return
+	}
+	l.open[client]--
+}
+
+// hijackNotifier calls onClose when the connection it hands to the
+// WebSocket upgrade is closed, however the socket ends.
+type hijackNotifier struct {
+	http.ResponseWriter
+	onClose func()
+}
+
+// Hijack implements http.Hijacker for the upgrade.
+func (w *hijackNotifier) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &notifyConn{Conn: conn, onClose: w.onClose}, rw, nil
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *hijackNotifier) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// notifyConn is a connection that calls onClose (once, by contract of the
+// caller) when closed.
+type notifyConn struct {
+	net.Conn
+	onClose func()
+}
+
+func (c *notifyConn) Close() error {
+	err := c.Conn.Close()
+	c.onClose()
+	return err
 }

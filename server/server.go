@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/hub"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
@@ -30,13 +33,41 @@ import (
 // Config is what the server needs to know. Zero durations and sizes take the
 // defaults documented on each field.
 type Config struct {
-	// Secrets are the webhook signing secrets accepted, any of which may
-	// sign an event (several during a rotation). With none, every webhook
-	// is refused: events come through another transport (SQS).
+	// Secrets are the webhook signing secrets accepted for any company, any
+	// of which may sign an event (several during a rotation). With none and
+	// no Integrations, every webhook is refused: events come through
+	// another transport (SQS).
 	Secrets [][]byte
+	// Integrations bind webhook secrets to companies: an integration's
+	// secrets verify only events carrying its ID, and those events must
+	// carry its company (else 403). Secrets above verify any company.
+	Integrations []Integration
 	// PublicURL is the origin browsers use (https://board.example.com); the
-	// WebSocket Origin check accepts it besides the request's own host.
+	// WebSocket Origin check and the login form's cross-site check accept it
+	// besides the request's own host. When it is https, cookies are Secure
+	// and responses carry HSTS.
 	PublicURL string
+
+	// Users log in at /login; Displays are read-only links for TVs; the
+	// APIToken is accepted as "Authorization: Bearer" on /api and /ws. With
+	// none of the three, the board is open to anyone who can reach it.
+	Users    []config.User
+	Displays []config.Display
+	APIToken string
+	// SessionKey signs session cookies (at least 32 bytes; required with
+	// Users). Sessions survive restarts as long as the key does.
+	SessionKey []byte
+	SessionTTL time.Duration // how long a login lasts; default 12h
+	// LoginFailures failed logins per client address and email within
+	// LoginWindow get 429 until the window ends; defaults 5 and 15m.
+	LoginFailures int
+	LoginWindow   time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; without any, the client is the TCP peer.
+	TrustedProxies []netip.Prefix
+	// MaxSocketsPerClient caps the WebSockets open from one client address;
+	// default 256 (an office behind one NAT address has many browsers).
+	MaxSocketsPerClient int
 
 	BodyLimit int64         // webhook body limit; default 1 MiB
 	ApplyWait time.Duration // how long a webhook waits for the local board to apply it; default 2s
@@ -69,10 +100,21 @@ func (c *Config) setDefaults() {
 	if c.SnapshotInterval <= 0 {
 		c.SnapshotInterval = time.Minute
 	}
+	if c.MaxSocketsPerClient <= 0 {
+		c.MaxSocketsPerClient = 256
+	}
 }
 
-// Audiences the server renders for: the supervisors' board sees numbers in
-// full, the agents' view masks external numbers.
+// Integration is one Wildix webhook integration bound to a company.
+type Integration struct {
+	ID      string   // the integrationId its events carry
+	Company string   // the company its events must carry
+	Secrets [][]byte // its signing secrets, any of which verifies
+}
+
+// Audiences of an open (unauthenticated) board: the supervisors' board sees
+// numbers in full, the agents' view masks external numbers. With
+// authentication, each viewer's audience comes from the configuration.
 var (
 	boardAudience = views.Audience{View: views.ViewBoard}
 	agentAudience = views.Audience{View: views.ViewAgent, Masked: true}
@@ -89,6 +131,10 @@ type Server struct {
 	metrics *metrics
 	echo    *echo.Echo
 	pipe    *pipeline
+	auth    *auth
+	// integrations by ID.
+	integrations map[string]Integration
+	sockets      *clientLimit
 
 	checksMu sync.Mutex
 	checks   []readyCheck
@@ -112,9 +158,24 @@ func (s *Server) AddReadyCheck(name string, check func() error) {
 // components (the SQS consumers).
 func (s *Server) MetricsRegistry() *prometheus.Registry { return s.metrics.registry }
 
-// New builds a server that stores events in log.
+// New builds a server that stores events in log. It fails when the
+// credentials in cfg are unusable.
 func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.setDefaults()
+	a, err := newAuth(cfg)
+	if err != nil {
+		return nil, err
+	}
+	integrations := make(map[string]Integration, len(cfg.Integrations))
+	for _, in := range cfg.Integrations {
+		if in.ID == "" || in.Company == "" || len(in.Secrets) == 0 {
+			return nil, fmt.Errorf("integration %q: an ID, a company and a secret are required", in.ID)
+		}
+		if _, dup := integrations[in.ID]; dup {
+			return nil, fmt.Errorf("integration %q is configured twice", in.ID)
+		}
+		integrations[in.ID] = in
+	}
 	if cfg.Hub.CheckOrigin == nil {
 		var allowed []string
 		if cfg.PublicURL != "" {
@@ -130,12 +191,16 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		state:   newState(board.New(cfg.Board)),
 		hub:     h,
 		metrics: newMetrics(h),
+		auth:    a,
+
+		integrations: integrations,
+		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
 	}
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
 		hub:              h,
-		audiences:        []views.Audience{boardAudience, agentAudience},
+		audiences:        a.audiences(),
 		metrics:          s.metrics,
 		logger:           logger.With(slog.String("component", "pipeline")),
 		snapshotEvery:    cfg.SnapshotEvery,
@@ -205,13 +270,26 @@ func (s *Server) routes() *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(securityHeaders)
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(s.cfg.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, p := range s.cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(netipToIPNet(p)))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
+	e.Use(s.securityHeaders)
 
 	e.POST("/webhooks/wildix", s.handleWebhook)
-	e.GET("/", s.handleBoard)
-	e.GET("/agent", s.handleAgent)
-	e.GET("/ws", s.handleWS)
-	e.GET("/api/v1/state", s.handleState)
+	e.GET("/login", s.handleLoginForm)
+	e.POST("/login", s.handleLogin)
+	e.POST("/logout", s.handleLogout)
+	e.GET("/display/:token", s.handleDisplay)
+	page, api := s.requireViewer(true), s.requireViewer(false)
+	e.GET("/", s.handleBoard, page)
+	e.GET("/agent", s.handleAgent, page)
+	e.GET("/ws", s.handleWS, api)
+	e.GET("/api/v1/state", s.handleState, api)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
@@ -221,9 +299,14 @@ func (s *Server) routes() *echo.Echo {
 
 // securityHeaders sets the headers every response carries. The pages load
 // only their own script and style (no inline script), and may not be framed.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// Under TLS, or when the public URL is https (TLS ends at a proxy), browsers
+// are told to use https only (HSTS).
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if c.Request().TLS != nil || s.auth.secureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -301,4 +384,10 @@ func formatBytes(n int64) string {
 	default:
 		return fmt.Sprintf("%d bytes", n)
 	}
+}
+
+// netipToIPNet converts a prefix for echo's trust options.
+func netipToIPNet(p netip.Prefix) *net.IPNet {
+	p = p.Masked()
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 }

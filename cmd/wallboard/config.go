@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	configfile "github.com/wallboard/wallboard/config"
 )
 
 // config is the command line and environment, validated. Every flag has an
@@ -32,6 +36,13 @@ type config struct {
 	TickPeriod   time.Duration
 	DayLocation  *time.Location
 	PublicURL    string
+	// File is the -config file, validated; nil without one.
+	File           *configfile.File
+	APIToken       string
+	TLSCert        string
+	TLSKey         string
+	TrustedProxies []netip.Prefix
+	PrintConfig    bool
 
 	SQSQueueURLs     []string
 	SQSEndpoint      string
@@ -39,6 +50,15 @@ type config struct {
 	LogLevel         slog.Level
 	LogFormat        string
 	ShutdownGrace    time.Duration
+}
+
+// minAPITokenLength is the shortest API token accepted: it is a bearer
+// credential and must not be guessable.
+const minAPITokenLength = 16
+
+// authenticated reports whether anyone must authenticate to see the board.
+func (c config) authenticated() bool {
+	return c.APIToken != "" || (c.File != nil && len(c.File.Users)+len(c.File.Displays) > 0)
 }
 
 // redact describes secrets without showing them.
@@ -73,7 +93,11 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.DurationVar(&cfg.CallTTL, "call-ttl", e.duration("WALLBOARD_CALL_TTL", 2*time.Hour), "a call silent this long is dropped from the board (WALLBOARD_CALL_TTL)")
 	fs.DurationVar(&cfg.TickPeriod, "tick-period", e.duration("WALLBOARD_TICK_PERIOD", 15*time.Second), "how often time passes on the board when no event arrives: call expiry, the day's rollover (WALLBOARD_TICK_PERIOD)")
 	tz := fs.String("timezone", env("WALLBOARD_TIMEZONE", "UTC"), "time zone of the day boundary for today's figures (WALLBOARD_TIMEZONE)")
-	fs.StringVar(&cfg.PublicURL, "public-url", env("WALLBOARD_PUBLIC_URL", ""), "origin browsers use, e.g. https://board.example.com (WALLBOARD_PUBLIC_URL)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("WALLBOARD_PUBLIC_URL", ""), "origin browsers use, e.g. https://board.example.com; overrides public_url of the -config file (WALLBOARD_PUBLIC_URL)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("WALLBOARD_TLS_CERT", ""), "serve HTTPS with this PEM certificate (chain) file; needs -tls-key (WALLBOARD_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("WALLBOARD_TLS_KEY", ""), "the PEM private key of -tls-cert (WALLBOARD_TLS_KEY)")
+	proxies := fs.String("trusted-proxies", env("WALLBOARD_TRUSTED_PROXIES", ""), "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For names the client for per-client limits (WALLBOARD_TRUSTED_PROXIES)")
+	fs.BoolVar(&cfg.PrintConfig, "print-config", e.bool("WALLBOARD_PRINT_CONFIG", false), "print the effective configuration, secrets redacted, and exit (WALLBOARD_PRINT_CONFIG)")
 	sqsQueues := fs.String("sqs-queue-url", env("WALLBOARD_SQS_QUEUE_URL", ""), "AWS SQS queue URL(s) to receive Wildix events from, comma-separated (WALLBOARD_SQS_QUEUE_URL)")
 	fs.StringVar(&cfg.SQSEndpoint, "sqs-endpoint", env("WALLBOARD_SQS_ENDPOINT", ""), "SQS endpoint override, e.g. a VPC endpoint (WALLBOARD_SQS_ENDPOINT; AWS_ENDPOINT_URL_SQS also works)")
 	level := fs.String("log-level", env("WALLBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (WALLBOARD_LOG_LEVEL)")
@@ -123,8 +147,46 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		}
 		cfg.SQSSigningSecret = strings.TrimSpace(string(b))
 	}
-	if len(cfg.Secrets) == 0 && len(cfg.SQSQueueURLs) == 0 && !cfg.Demo {
-		errs = append(errs, errors.New("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, configure an SQS queue (WALLBOARD_SQS_QUEUE_URL), or run with -demo"))
+	cfg.APIToken = getenv("WALLBOARD_API_TOKEN")
+	if file := getenv("WALLBOARD_API_TOKEN_FILE"); file != "" && cfg.APIToken == "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WALLBOARD_API_TOKEN_FILE: %w", err))
+		}
+		cfg.APIToken = strings.TrimSpace(string(b))
+	}
+	if cfg.APIToken != "" && len(cfg.APIToken) < minAPITokenLength {
+		errs = append(errs, fmt.Errorf("WALLBOARD_API_TOKEN: shorter than %d characters; use a long random string such as the output of \"openssl rand -hex 32\"", minAPITokenLength))
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		errs = append(errs, errors.New("-tls-cert and -tls-key (WALLBOARD_TLS_CERT, WALLBOARD_TLS_KEY): set both or neither"))
+	}
+	for _, p := range splitList(*proxies) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-trusted-proxies / WALLBOARD_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", p))
+			continue
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
+	}
+	if cfg.ConfigFile != "" {
+		f, err := configfile.Load(cfg.ConfigFile)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-config / WALLBOARD_CONFIG: %w", err))
+		} else {
+			cfg.File = f
+			if cfg.PublicURL == "" {
+				cfg.PublicURL = f.PublicURL
+			}
+		}
+	}
+	if cfg.PublicURL != "" {
+		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("-public-url / WALLBOARD_PUBLIC_URL: %q is not an http or https URL such as https://board.example.com", cfg.PublicURL))
+		}
+	}
+	if len(cfg.Secrets) == 0 && len(cfg.SQSQueueURLs) == 0 && !cfg.Demo && (cfg.File == nil || len(cfg.File.Integrations) == 0) {
+		errs = append(errs, errors.New("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, list integrations in the -config file, configure an SQS queue (WALLBOARD_SQS_QUEUE_URL), or run with -demo"))
 	}
 	return cfg, errors.Join(errs...)
 }

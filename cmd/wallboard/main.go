@@ -1,8 +1,14 @@
 // Command wallboard serves a live presence and call wall board for a Wildix
 // PBX. Run it with -demo for a simulated company and no setup.
+//
+// "wallboard hash-password" reads a password on stdin and prints its hash
+// for the users of the configuration file.
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,24 +16,37 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/wallboard/wallboard/board"
+	configfile "github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
-	"github.com/wallboard/wallboard/wildix/pbxsim"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "hash-password" {
+		if err := hashPassword(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "wallboard hash-password:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "wallboard:", err)
 		os.Exit(1)
@@ -44,7 +63,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return err
 	}
+	if cfg.PrintConfig {
+		return printConfig(stdout, cfg)
+	}
 	logger := newLogger(cfg, stdout)
+	if !cfg.authenticated() {
+		logger.Warn("The board is open to anyone who can reach it: no users or display links in a -config file, and no WALLBOARD_API_TOKEN")
+	}
 
 	if cfg.Demo && len(cfg.Secrets) == 0 {
 		cfg.Secrets = []string{randomSecret()}
@@ -66,18 +91,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer elog.Close()
 
-	secrets := make([][]byte, len(cfg.Secrets))
-	for i, s := range cfg.Secrets {
-		secrets[i] = []byte(s)
+	scfg := server.Config{
+		Secrets:        bytesOf(cfg.Secrets),
+		PublicURL:      cfg.PublicURL,
+		APIToken:       cfg.APIToken,
+		TrustedProxies: cfg.TrustedProxies,
+		TickPeriod:     cfg.TickPeriod,
+		Board:          board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
 	}
-	srv, err := server.New(server.Config{
-		Secrets:    secrets,
-		PublicURL:  cfg.PublicURL,
-		TickPeriod: cfg.TickPeriod,
-		Board:      board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
-	}, elog, logger)
+	if f := cfg.File; f != nil {
+		for _, in := range f.Integrations {
+			scfg.Integrations = append(scfg.Integrations, server.Integration{ID: in.ID, Company: in.Company, Secrets: bytesOf(in.Secrets)})
+		}
+		scfg.Users, scfg.Displays = f.Users, f.Displays
+		if len(f.Users) > 0 {
+			keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
+			if scfg.SessionKey, err = sessionKey(keyFile); err != nil {
+				return err
+			}
+		}
+	}
+	srv, err := server.New(scfg, elog, logger)
 	if err != nil {
-		return err
+		return fmt.Errorf("configure server: %w", err)
 	}
 
 	consumers, err := startSQS(ctx, cfg, srv, logger)
@@ -98,7 +134,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("Listening", slog.String("addr", ln.Addr().String()),
+	tls := cfg.TLSCert != ""
+	logger.Info("Listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", tls),
 		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Int("sqs_queues", len(cfg.SQSQueueURLs)), slog.Bool("demo", cfg.Demo))
 
 	runCtx, cancelRun := context.WithCancel(ctx)
@@ -106,7 +143,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	errc := make(chan error, 3+len(consumers))
 	go func() { errc <- srv.Run(runCtx) }()
 	go func() {
-		if err := httpServer.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		serve := func() error { return httpServer.Serve(ln) }
+		if tls {
+			serve = func() error { return httpServer.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }
+		}
+		if err := serve(); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("serve http: %w", err)
 		}
 	}()
@@ -146,24 +187,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return err
 }
 
-// runDemo feeds the server a simulated company through its own webhook
-// ingress, signed like the PBX signs.
-func runDemo(ctx context.Context, cfg config, srv *server.Server, addr net.Addr, logger *slog.Logger) error {
-	select {
-	case <-srv.CaughtUp():
-	case <-ctx.Done():
-		return nil
-	}
-	url := "http://" + loopback(addr) + "/webhooks/wildix"
-	sim := pbxsim.New(pbxsim.Options{Users: cfg.DemoUsers, Rate: cfg.DemoRate, Seed: time.Now().UnixNano()})
-	send := pbxsim.Poster(&http.Client{Timeout: 10 * time.Second}, url, []byte(cfg.Secrets[0]))
-	logger.Info("Demo: simulated PBX posting to the webhook", slog.String("url", url), slog.Int("users", cfg.DemoUsers))
-	if err := sim.Run(ctx, send); err != nil && ctx.Err() == nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	return nil
-}
-
 // loopback is the address to reach a listener on this machine.
 func loopback(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
@@ -195,4 +218,123 @@ func randomSecret() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
+}
+
+func bytesOf(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+// sessionKey reads the key that signs session cookies from path, creating
+// it (32 random bytes, hex, mode 0600) on first use. Sessions last across
+// restarts as long as the file does; deleting it logs everyone out.
+func sessionKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		key := bytes.TrimSpace(b)
+		if len(key) < 32 {
+			return nil, fmt.Errorf("session key %s: shorter than 32 bytes", path)
+		}
+		return key, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	key := []byte(randomSecret() + randomSecret())
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) { // another node created it meanwhile
+		return sessionKey(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	if _, err := f.Write(append(key, '\n')); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	return key, nil
+}
+
+// hashPassword is "wallboard hash-password": it reads a password (one line)
+// on stdin and prints its argon2id hash for password_hash in the
+// configuration file.
+func hashPassword(stdin io.Reader, stdout io.Writer) error {
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the password: %w", err)
+	}
+	password := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if len(password) < 8 {
+		return errors.New("the password on stdin is shorter than 8 characters")
+	}
+	_, err = fmt.Fprintln(stdout, configfile.HashPassword(password))
+	return err
+}
+
+// printConfig is -print-config: the effective configuration, as YAML,
+// every secret redacted.
+func printConfig(w io.Writer, cfg config) error {
+	type effective struct {
+		Addr           string           `yaml:"addr"`
+		DataDir        string           `yaml:"data_dir"`
+		ConfigFile     string           `yaml:"config,omitempty"`
+		PublicURL      string           `yaml:"public_url,omitempty"`
+		WebhookSecrets string           `yaml:"webhook_secrets"`
+		APIToken       string           `yaml:"api_token"`
+		TLSCert        string           `yaml:"tls_cert,omitempty"`
+		TLSKey         string           `yaml:"tls_key,omitempty"`
+		TrustedProxies []string         `yaml:"trusted_proxies,omitempty"`
+		Demo           bool             `yaml:"demo"`
+		NATSURL        string           `yaml:"nats_url,omitempty"`
+		SQSQueueURLs   []string         `yaml:"sqs_queue_urls,omitempty"`
+		SQSSigning     string           `yaml:"sqs_signing_secret"`
+		CallTTL        string           `yaml:"call_ttl"`
+		Timezone       string           `yaml:"timezone"`
+		Authenticated  bool             `yaml:"authenticated"`
+		File           *configfile.File `yaml:"file,omitempty"`
+	}
+	e := effective{
+		Addr: cfg.Addr, DataDir: cfg.DataDir, ConfigFile: cfg.ConfigFile, PublicURL: cfg.PublicURL,
+		WebhookSecrets: redact(cfg.Secrets), APIToken: redact(nonEmpty(cfg.APIToken)),
+		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: redactURL(cfg.NATSURL),
+		SQSQueueURLs: cfg.SQSQueueURLs, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
+		CallTTL: cfg.CallTTL.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
+	}
+	for _, p := range cfg.TrustedProxies {
+		e.TrustedProxies = append(e.TrustedProxies, p.String())
+	}
+	if cfg.File != nil {
+		e.File = cfg.File.Redacted()
+	}
+	out, err := yaml.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("print configuration: %w", err)
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// redactURL hides the password of a URL's user information.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable, redacted)"
+	}
+	return u.Redacted()
 }

@@ -1,0 +1,248 @@
+// Package config reads and validates the wallboard's optional YAML
+// configuration file: the public URL, the Wildix integrations and the
+// companies they are bound to, the people who log in, and the display links
+// for TVs.
+//
+// The file is the one place that says who may see what, so it is decoded
+// strictly: an unknown key (a typo such as "pasword_hash") is an error rather
+// than a silently open door.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the configuration file, validated.
+type File struct {
+	// PublicURL is the origin browsers use, e.g. https://board.example.com.
+	PublicURL string `yaml:"public_url,omitempty"`
+	// SessionKeyFile holds the key that signs session cookies. Nodes that
+	// share one event log should share it, so that a session started on one
+	// is honoured by all. Empty: a key kept in the data directory.
+	SessionKeyFile string        `yaml:"session_key_file,omitempty"`
+	Integrations   []Integration `yaml:"integrations,omitempty"`
+	Users          []User        `yaml:"users,omitempty"`
+	Displays       []Display     `yaml:"displays,omitempty"`
+}
+
+// Integration is one Wildix webhook integration. Its secrets verify only
+// events that carry its ID, and those events must carry its Company.
+type Integration struct {
+	ID      string `yaml:"id"`
+	Company string `yaml:"company"`
+	// Secrets are the signing secrets, current first; several during a
+	// rotation. Load reads SecretsFile (one secret per line) into them.
+	Secrets     []string `yaml:"secrets,omitempty"`
+	SecretsFile string   `yaml:"secrets_file,omitempty"`
+}
+
+// Role says what a user may see.
+type Role string
+
+// Roles. Admins see every company (unless given one) and supervisors their
+// company, both with numbers in full; agents see their company with external
+// numbers masked.
+const (
+	RoleAdmin      Role = "admin"
+	RoleSupervisor Role = "supervisor"
+	RoleAgent      Role = "agent"
+)
+
+// User is a person who logs in.
+type User struct {
+	// Email is the login name, compared without regard to case.
+	Email string `yaml:"email"`
+	Role  Role   `yaml:"role"`
+	// PasswordHash is the output of "wallboard hash-password".
+	PasswordHash string `yaml:"password_hash"`
+	// Company scopes the user to one tenant; only admins may omit it.
+	Company string `yaml:"company,omitempty"`
+}
+
+// Display is a read-only board for a TV: whoever has the link sees it.
+// Removing it from the file revokes the link.
+type Display struct {
+	Name    string   `yaml:"name"`
+	Token   string   `yaml:"token"`
+	Company string   `yaml:"company"`
+	Groups  []string `yaml:"groups,omitempty"` // shown groups (a view filter, not access control); empty: all
+	// Masked hides external numbers; nil means true, the default.
+	Masked *bool `yaml:"masked,omitempty"`
+}
+
+// IsMasked reports whether the display hides external numbers.
+func (d Display) IsMasked() bool { return d.Masked == nil || *d.Masked }
+
+// MinTokenLength is the shortest display token accepted: a display link is a
+// bearer credential and must not be guessable.
+const MinTokenLength = 32
+
+// Load reads, decodes and validates the file at path, reading every
+// integration's secrets_file.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	f, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	for i := range f.Integrations {
+		in := &f.Integrations[i]
+		if in.SecretsFile == "" {
+			continue
+		}
+		b, err := os.ReadFile(in.SecretsFile)
+		if err != nil {
+			return nil, fmt.Errorf("configuration %s: integration %q: %w", path, in.ID, err)
+		}
+		for line := range strings.Lines(string(b)) {
+			if s := strings.TrimSpace(line); s != "" {
+				in.Secrets = append(in.Secrets, s)
+			}
+		}
+	}
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Parse decodes and validates a configuration held in memory. Integrations
+// must carry their secrets inline: Parse reads no files.
+func Parse(data []byte) (*File, error) {
+	f, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func decode(data []byte) (*File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("decode YAML: %w", err)
+	}
+	for i := range f.Users {
+		f.Users[i].Email = strings.ToLower(strings.TrimSpace(f.Users[i].Email))
+	}
+	return &f, nil
+}
+
+// Validate reports every problem in f at once, each naming the entry.
+func (f *File) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if f.PublicURL != "" {
+		u, err := url.Parse(f.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("public_url: %q is not an http or https URL such as https://board.example.com", f.PublicURL)
+		}
+	}
+
+	ids := map[string]bool{}
+	for i, in := range f.Integrations {
+		name := fmt.Sprintf("integrations[%d]", i)
+		switch {
+		case in.ID == "":
+			bad("%s: id is missing", name)
+		case ids[in.ID]:
+			bad("%s: id %q appears twice", name, in.ID)
+		}
+		ids[in.ID] = true
+		if in.Company == "" {
+			bad("%s (%s): company is missing", name, in.ID)
+		}
+		if len(in.Secrets) == 0 {
+			bad("%s (%s): no secrets: set secrets or secrets_file", name, in.ID)
+		}
+		for _, s := range in.Secrets {
+			if s == "" {
+				bad("%s (%s): a secret is empty", name, in.ID)
+			}
+		}
+	}
+
+	emails := map[string]bool{}
+	for i, u := range f.Users {
+		name := fmt.Sprintf("users[%d]", i)
+		switch {
+		case u.Email == "":
+			bad("%s: email is missing", name)
+		case emails[u.Email]:
+			bad("%s: email %q appears twice", name, u.Email)
+		}
+		emails[u.Email] = true
+		switch u.Role {
+		case RoleAdmin:
+		case RoleSupervisor, RoleAgent:
+			if u.Company == "" {
+				bad("%s (%s): company is missing; only admins may see every company", name, u.Email)
+			}
+		default:
+			bad("%s (%s): role %q is not admin, supervisor or agent", name, u.Email, u.Role)
+		}
+		if _, err := ParsePasswordHash(u.PasswordHash); err != nil {
+			bad("%s (%s): password_hash: %w; create one with \"wallboard hash-password\"", name, u.Email, err)
+		}
+	}
+
+	tokens := map[string]bool{}
+	for i, d := range f.Displays {
+		name := fmt.Sprintf("displays[%d] (%s)", i, d.Name)
+		if d.Name == "" {
+			bad("displays[%d]: name is missing", i)
+		}
+		switch {
+		case len(d.Token) < MinTokenLength:
+			bad("%s: token is shorter than %d characters; use a long random string such as the output of \"openssl rand -hex 32\"", name, MinTokenLength)
+		case strings.ContainsAny(d.Token, "/?#% \t"):
+			bad("%s: token may not contain '/', '?', '#', '%%' or spaces: it is part of a URL path", name)
+		case tokens[d.Token]:
+			bad("%s: token is used by another display", name)
+		}
+		tokens[d.Token] = true
+		if d.Company == "" {
+			bad("%s: company is missing", name)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Redacted is a copy of f safe to print or log: every secret, password hash
+// and display token is replaced by a placeholder.
+func (f *File) Redacted() *File {
+	const hidden = "(redacted)"
+	out := *f
+	out.Integrations = make([]Integration, len(f.Integrations))
+	for i, in := range f.Integrations {
+		in.Secrets = []string{fmt.Sprintf("(%d secret(s), redacted)", len(in.Secrets))}
+		out.Integrations[i] = in
+	}
+	out.Users = make([]User, len(f.Users))
+	for i, u := range f.Users {
+		u.PasswordHash = hidden
+		out.Users[i] = u
+	}
+	out.Displays = make([]Display, len(f.Displays))
+	for i, d := range f.Displays {
+		d.Token = hidden
+		out.Displays[i] = d
+	}
+	return &out
+}

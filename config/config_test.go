@@ -1,0 +1,108 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func TestLoadValid(t *testing.T) {
+	f, err := Load("testdata/valid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Integrations[1].Secrets; len(got) != 2 || got[0] != "secret-b2-current" || got[1] != "secret-b2-previous" {
+		t.Errorf("secrets_file read as %q", got)
+	}
+	if f.Users[0].Email != "boss@example.test" {
+		t.Errorf("email not normalised: %q", f.Users[0].Email)
+	}
+	if !f.Displays[0].IsMasked() || f.Displays[1].IsMasked() {
+		t.Errorf("masked: %v, %v; want true (default), false", f.Displays[0].IsMasked(), f.Displays[1].IsMasked())
+	}
+}
+
+func TestValidateNamesEveryProblem(t *testing.T) {
+	const hash = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0$0n4mFJ+8b1ba6PqEzmyzKGhdhDP3xVzjTLDW4JbBl1g"
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", "users:\n  - email: a@b.c\n    pasword_hash: x\n", "field pasword_hash not found"},
+		{"public url", "public_url: board.example.test\n", "public_url"},
+		{"integration without secrets", "integrations:\n  - id: a\n    company: c\n", "no secrets"},
+		{"integration without company", "integrations:\n  - id: a\n    secrets: [s]\n", "company is missing"},
+		{"duplicate integration", "integrations:\n  - {id: a, company: c, secrets: [s]}\n  - {id: a, company: d, secrets: [t]}\n", `id "a" appears twice`},
+		{"bad role", "users:\n  - {email: a@b.c, role: root, password_hash: '" + hash + "'}\n", `role "root"`},
+		{"supervisor without company", "users:\n  - {email: a@b.c, role: supervisor, password_hash: '" + hash + "'}\n", "only admins"},
+		{"duplicate email", "users:\n  - {email: a@b.c, role: admin, password_hash: '" + hash + "'}\n  - {email: A@B.C, role: admin, password_hash: '" + hash + "'}\n", "appears twice"},
+		{"plain password", "users:\n  - {email: a@b.c, role: admin, password_hash: hunter2}\n", "not an argon2id hash"},
+		{"huge memory", "users:\n  - {email: a@b.c, role: admin, password_hash: '$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0$0n4mFJ+8b1ba6PqEzmyzKGhdhDP3xVzjTLDW4JbBl1g'}\n", "out of range"},
+		{"short token", "displays:\n  - {name: TV, token: abc, company: c}\n", "shorter than 32"},
+		{"token with slash", "displays:\n  - {name: TV, token: 'aaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaa', company: c}\n", "may not contain"},
+		{"display without company", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n", "company is missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Parse() error = %v; want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	f, err := Parse(nil)
+	if err != nil || len(f.Users)+len(f.Displays)+len(f.Integrations) != 0 {
+		t.Fatalf("Parse(nil) = %+v, %v; want an empty file", f, err)
+	}
+}
+
+func TestRedactedHidesEverySecret(t *testing.T) {
+	f, err := Load("testdata/valid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(f.Redacted())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, in := range f.Integrations {
+		secrets = append(secrets, in.Secrets...)
+	}
+	for _, u := range f.Users {
+		secrets = append(secrets, u.PasswordHash)
+	}
+	for _, d := range f.Displays {
+		secrets = append(secrets, d.Token)
+	}
+	for _, s := range secrets {
+		if strings.Contains(string(out), s) {
+			t.Errorf("redacted configuration shows %q:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(string(out), "it_w700002") || f.Users[0].PasswordHash == "(redacted)" {
+		t.Errorf("Redacted lost non-secret data or changed the original:\n%s", out)
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h1, h2 := HashPassword("correct horse"), HashPassword("correct horse")
+	if h1 == h2 {
+		t.Error("two hashes of one password are equal: the salt is not random")
+	}
+	p, err := ParsePasswordHash(h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Matches("correct horse") {
+		t.Error("the password does not match its own hash")
+	}
+	for _, wrong := range []string{"", "correct hors", "correct horse ", "Correct horse"} {
+		if p.Matches(wrong) {
+			t.Errorf("%q matches the hash of %q", wrong, "correct horse")
+		}
+	}
+}

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { test, expect, Page } from '@playwright/test';
+import { binaryPath, freePort, telephony, company } from './support';
+import { SecureWallboard, password, supervisor, agent, displayToken, apiToken } from './authserver';
+
+let wb: SecureWallboard;
+
+test.beforeEach(async () => {
+  wb = new SecureWallboard(await freePort());
+  await wb.start();
+});
+
+test.afterEach(async () => {
+  await wb.stop();
+});
+
+async function logIn(page: Page, email: string, pw: string) {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(pw);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('a supervisor logs in, sees the live board, and logs out', async ({ page }) => {
+  expect(await wb.post(telephony('1001', 'talking'))).toBe(200);
+
+  await page.goto(`${wb.url}/`);
+  await expect(page).toHaveURL(/\/login\?next=%2F$/);
+
+  await logIn(page, supervisor, 'not-the-password');
+  await expect(page.getByTestId('login-problem')).toHaveText('The email or the password is not right.');
+
+  await logIn(page, supervisor, password);
+  await expect(page).toHaveURL(`${wb.url}/`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+  await expect(page.locator('[data-extension="1001"]').first()).toHaveAttribute('data-telephony', 'talking');
+
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'wallboard_session');
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe('Lax');
+
+  // The logout form, posted from the page as a logout button would.
+  await page.evaluate(() => {
+    const f = document.createElement('form');
+    f.method = 'post';
+    f.action = '/logout';
+    document.body.append(f);
+    f.submit();
+  });
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto(`${wb.url}/agent`);
+  await expect(page).toHaveURL(/\/login\?next=%2Fagent$/);
+});
+
+test('an agent lands on the agent view', async ({ page }) => {
+  await page.goto(`${wb.url}/login`);
+  await logIn(page, agent, password);
+  await expect(page).toHaveURL(`${wb.url}/agent`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+});
+
+test('password guessing is throttled, and an unknown email gets the same answer', async ({ page }) => {
+  await page.goto(`${wb.url}/login`);
+  await logIn(page, 'nobody@example.test', 'guess');
+  const unknown = await page.getByTestId('login-problem').textContent();
+
+  for (let i = 0; i < 5; i++) {
+    await logIn(page, supervisor, `guess-${i}`);
+    await expect(page.getByTestId('login-problem')).toHaveText(unknown!);
+  }
+  const answer = page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST');
+  await logIn(page, supervisor, password);
+  expect((await answer).status()).toBe(429);
+  await expect(page.getByTestId('login-problem')).toHaveText('Too many failed attempts. Try again later.');
+  expect((await page.context().cookies()).find((c) => c.name === 'wallboard_session')).toBeUndefined();
+});
+
+test('a display link shows the board without login and survives a restart', async ({ page }) => {
+  expect(await wb.post(telephony('1001', 'ringing'))).toBe(200);
+  await page.goto(`${wb.url}/display/${displayToken}?tv=1`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+  await expect(page.locator('[data-extension="1001"]').first()).toHaveAttribute('data-telephony', 'ringing');
+
+  await wb.stop();
+  await expect(page.locator('[data-connection]')).not.toHaveAttribute('data-connection', 'live');
+  await wb.start();
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live', { timeout: 30_000 });
+  expect(await wb.post(telephony('1001', 'talking'))).toBe(200);
+  await expect(page.locator('[data-extension="1001"]').first()).toHaveAttribute('data-telephony', 'talking');
+
+  await page.reload();
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+});
+
+test('protected routes refuse strangers; the webhook binds its company', async ({ request }) => {
+  for (const path of ['/api/v1/state', '/ws']) {
+    expect((await request.get(`${wb.url}${path}`)).status()).toBe(401);
+  }
+  expect((await request.get(`${wb.url}/display/${displayToken.slice(1)}`)).status()).toBe(404);
+  const api = await request.get(`${wb.url}/api/v1/state`, { headers: { authorization: `Bearer ${apiToken}` } });
+  expect(api.status()).toBe(200);
+
+  const foreign = { ...telephony('1001', 'talking'), company: 'it_w999999' };
+  expect(await wb.post(foreign)).toBe(403);
+  const after = await (await request.get(`${wb.url}/api/v1/state`, { headers: { authorization: `Bearer ${apiToken}` } })).json();
+  expect(after.users.map((u: { company: string }) => u.company)).not.toContain('it_w999999');
+  expect(after.users.every((u: { company: string }) => u.company === company)).toBe(true);
+});
+
+test('-print-config shows the configuration without a secret', async () => {
+  const out = execFileSync(binaryPath, [...wb.args('-print-config')], { env: wb.env() }).toString();
+  expect(out).toContain(supervisor);
+  for (const secret of [displayToken, apiToken, password, '$argon2id$']) {
+    expect(out).not.toContain(secret);
+  }
+});
