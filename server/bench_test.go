@@ -23,11 +23,11 @@ import (
 // least any server could do for the same request, measured in the same run.
 // scripts/bench turns the pairs into the ratios the README reports.
 
-// benchServer is a server on an embedded log that fsyncs every write, as
-// the command's default.
-func benchServer(b *testing.B) *harness {
+// benchServer is a server on an embedded log; syncAlways fsyncs every
+// append, as the command does by default.
+func benchServer(b *testing.B, syncAlways bool) *harness {
 	b.Helper()
-	return newHarnessWith(b, eventlog.Options{Dir: b.TempDir(), SyncAlways: false})
+	return newHarnessWith(b, eventlog.Options{Dir: b.TempDir(), SyncAlways: syncAlways})
 }
 
 // postBody posts a signed body and drains the answer.
@@ -46,10 +46,16 @@ func postBody(b *testing.B, client *http.Client, url string, body []byte, sig st
 	}
 }
 
-// BenchmarkIngest is the whole webhook path: verify, decode, durable append
-// (fsync), apply, 2xx. Each request carries a distinct event.
-func BenchmarkIngest(b *testing.B) {
-	h := benchServer(b)
+// BenchmarkIngest is the whole webhook path: verify, decode, append with an
+// fsync, apply, 2xx. Each request carries a distinct event.
+func BenchmarkIngest(b *testing.B) { benchIngest(b, true) }
+
+// BenchmarkIngest_SyncInterval is the same with the log fsyncing on an
+// interval (-sync-interval) instead of on every append.
+func BenchmarkIngest_SyncInterval(b *testing.B) { benchIngest(b, false) }
+
+func benchIngest(b *testing.B, syncAlways bool) {
+	h := benchServer(b, syncAlways)
 	url := h.http.URL + "/webhooks/wildix"
 	var n atomic.Int64
 	b.SetParallelism(4)
@@ -152,7 +158,7 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // the moment the last of 1,000 connected browsers has the change.
 func BenchmarkWebhookToClients_1000(b *testing.B) {
 	const n = 1000
-	h := benchServer(b)
+	h := benchServer(b, false)
 	r := &readers{}
 	conns := connect(b, "ws"+strings.TrimPrefix(h.http.URL, "http")+"/ws?view=board", n, r, h.http.URL)
 	defer func() {
