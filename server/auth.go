@@ -535,8 +535,9 @@ func maskState(st *apiState) {
 				continue
 			}
 			p.Phone, p.Extension = maskPtr(p.Phone), maskPtr(p.Extension)
-			if p.Name != nil && digitCount(*p.Name) >= 3 {
-				p.Name = maskPtr(p.Name)
+			if p.Name != nil {
+				name := views.MaskName(*p.Name)
+				p.Name = &name
 			}
 		}
 	}
@@ -546,36 +547,6 @@ func maskPtr(s *string) *string {
 	if s == nil {
 		return nil
 	}
-	m := maskNumber(*s)
+	m := views.MaskNumber(*s)
 	return &m
-}
-
-// maskNumber hides a number as the pages do (views keeps its own copy
-// unexported): at most its last two digits are kept, and only when it has
-// at least six; the mask's length does not depend on the number.
-func maskNumber(s string) string {
-	const mask = "•••••"
-	if s == "" {
-		return ""
-	}
-	if digitCount(s) < 6 {
-		return mask
-	}
-	var last []byte
-	for i := len(s) - 1; i >= 0 && len(last) < 2; i-- {
-		if '0' <= s[i] && s[i] <= '9' {
-			last = append([]byte{s[i]}, last...)
-		}
-	}
-	return mask + string(last)
-}
-
-func digitCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if '0' <= s[i] && s[i] <= '9' {
-			n++
-		}
-	}
-	return n
 }

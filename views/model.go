@@ -321,8 +321,8 @@ func newParty(p board.Party, aud Audience) Party {
 		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Local: true}
 	}
 	name := p.Name
-	if aud.Masked && digitCount(name) >= 3 {
-		name = maskNumber(name)
+	if aud.Masked {
+		name = MaskName(name)
 	}
 	return Party{Name: name, Number: maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension))}
 }
@@ -411,15 +411,25 @@ func sortKey(parts ...string) string { return strings.Join(parts, "\t") }
 // maskIf returns s masked when masked is true.
 func maskIf(masked bool, s string) string {
 	if masked {
-		return maskNumber(s)
+		return MaskNumber(s)
 	}
 	return s
 }
 
-// maskNumber hides a number, keeping at most its last two digits, and only
+// MaskName masks a remote party's name when it carries digits: a caller id
+// is often just the number. Every masked audience's output, page, push or
+// API, goes through MaskNumber and MaskName.
+func MaskName(name string) string {
+	if digitCount(name) >= 3 {
+		return MaskNumber(name)
+	}
+	return name
+}
+
+// MaskNumber hides a number, keeping at most its last two digits, and only
 // when it has at least six (a short number would be given away). The length
 // of the mask does not depend on the number. An empty s stays empty.
-func maskNumber(s string) string {
+func MaskNumber(s string) string {
 	const mask = "•••••"
 	if s == "" {
 		return ""

@@ -206,8 +206,8 @@ func TestMaskNumber(t *testing.T) {
 		"1001":            "•••••",
 		"anonymous":       "•••••",
 	} {
-		if got := maskNumber(in); got != want {
-			t.Errorf("maskNumber(%q) = %q, want %q", in, got, want)
+		if got := MaskNumber(in); got != want {
+			t.Errorf("MaskNumber(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
