@@ -38,14 +38,7 @@ test('a supervisor logs in, sees the live board, and logs out', async ({ page })
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe('Lax');
 
-  // The logout form, posted from the page as a logout button would.
-  await page.evaluate(() => {
-    const f = document.createElement('form');
-    f.method = 'post';
-    f.action = '/logout';
-    document.body.append(f);
-    f.submit();
-  });
+  await page.getByTestId('logout').click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto(`${wb.url}/agent`);
   await expect(page).toHaveURL(/\/login\?next=%2Fagent$/);

@@ -60,6 +60,7 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 		Stylesheet: static.Path("app.css"),
 		Script:     static.Path("app.js"),
 		Search:     c.QueryParam("q"),
+		LoggedIn:   viewerOf(c).kind == viewerUser,
 	}
 	var component templ.Component
 	s.state.read(func(b *board.Board, _ uint64) {
