@@ -1,6 +1,10 @@
 package server
 
 import (
+	"context"
+	"math"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -82,6 +86,26 @@ func newMetrics(h *hub.Hub) *metrics {
 		}, func() float64 { return float64(h.Stats().Evictions) }),
 	)
 	return m
+}
+
+// watchLag exports how far this node's board is behind the log: entries
+// stored (by any node) but not yet applied here.
+func (m *metrics) watchLag(log EventLog, st *state) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wallboard_log_consumer_lag",
+		Help: "Event-log entries stored but not yet applied to this node's board.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		last, err := log.LastSeq(ctx)
+		if err != nil {
+			return math.NaN()
+		}
+		st.waitMu.Lock()
+		applied := st.applied
+		st.waitMu.Unlock()
+		return float64(last) - float64(min(applied, last))
+	}))
 }
 
 // typeLabel bounds the label's values: a hostile sender must not create a

@@ -196,6 +196,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		integrations: integrations,
 		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
 	}
+	s.metrics.watchLag(log, s.state)
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,

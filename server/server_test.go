@@ -397,6 +397,7 @@ func TestRoutes(t *testing.T) {
 		{"/healthz", "ok", http.StatusOK},
 		{"/readyz", "ready", http.StatusOK},
 		{"/metrics", `wallboard_events_total{outcome="accepted",transport="webhook",type="presence:telephony"} 1`, http.StatusOK},
+		{"/metrics", "wallboard_log_consumer_lag 0", http.StatusOK},
 		{"/api/v1/state", `"telephony":"ringing"`, http.StatusOK},
 		{"/nope", "error", http.StatusNotFound},
 	}
