@@ -41,7 +41,9 @@ func newHarness(t testing.TB, dir string) *harness {
 	return newHarnessWith(t, eventlog.Options{Dir: dir})
 }
 
-func newHarnessWith(t testing.TB, opts eventlog.Options) *harness {
+// newHarnessWith opens the log with opts; configure, when given, adjusts
+// the server's configuration.
+func newHarnessWith(t testing.TB, opts eventlog.Options, configure ...func(*server.Config)) *harness {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	opts.Logger = logger
@@ -49,7 +51,11 @@ func newHarnessWith(t testing.TB, opts eventlog.Options) *harness {
 	if err != nil {
 		t.Fatalf("open event log: %v", err)
 	}
-	srv, err := server.New(server.Config{Secrets: [][]byte{[]byte("old-secret"), []byte(testSecret)}}, elog, logger)
+	cfg := server.Config{Secrets: [][]byte{[]byte("old-secret"), []byte(testSecret)}}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv, err := server.New(cfg, elog, logger)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
