@@ -42,6 +42,12 @@ type Integration struct {
 	// rotation. Load reads SecretsFile (one secret per line) into them.
 	Secrets     []string `yaml:"secrets,omitempty"`
 	SecretsFile string   `yaml:"secrets_file,omitempty"`
+	// SQSQueueURL, when set, is the AWS SQS queue this integration sends
+	// to (transmission type AWS SQS in Wildix). Its secrets then verify the
+	// messages' X-SIGNATURE: the AWS secret access key entered in the
+	// integration. Without secrets, the wallboard's own AWS secret access
+	// key is used, as Wildix's sample does.
+	SQSQueueURL string `yaml:"sqs_queue_url,omitempty"`
 }
 
 // Role says what a user may see.
@@ -168,7 +174,7 @@ func (f *File) Validate() error {
 		if in.Company == "" {
 			bad("%s (%s): company is missing", name, in.ID)
 		}
-		if len(in.Secrets) == 0 {
+		if len(in.Secrets) == 0 && in.SQSQueueURL == "" {
 			bad("%s (%s): no secrets: set secrets or secrets_file", name, in.ID)
 		}
 		for _, s := range in.Secrets {

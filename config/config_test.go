@@ -106,3 +106,16 @@ func TestPasswordHash(t *testing.T) {
 		}
 	}
 }
+
+func TestSQSIntegrationNeedsNoSecrets(t *testing.T) {
+	f, err := Parse([]byte("integrations:\n  - id: sqs001\n    company: it_w1\n    sqs_queue_url: https://sqs.eu-west-1.amazonaws.com/1/q\n"))
+	if err != nil {
+		t.Fatalf("an SQS integration may rely on the AWS key: %v", err)
+	}
+	if f.Integrations[0].SQSQueueURL == "" {
+		t.Fatal("sqs_queue_url not read")
+	}
+	if _, err := Parse([]byte("integrations:\n  - id: wh001\n    company: it_w1\n")); err == nil {
+		t.Fatal("a webhook integration without secrets was accepted")
+	}
+}
