@@ -63,7 +63,7 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 			return fmt.Errorf("eventlog: consume after %d: %w", last, err)
 		}
 		if e.Seq != last+1 {
-			return fmt.Errorf("%w: want seq %d, log continues at %d", ErrGap, last+1, e.Seq)
+			return &GapError{Want: last + 1, Next: e.Seq}
 		}
 		if err := fn(e); err != nil {
 			return fmt.Errorf("eventlog: entry %d: %w", e.Seq, err)

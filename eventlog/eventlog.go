@@ -148,6 +148,19 @@ type Stats struct {
 // decides, typically by loading a newer snapshot.
 var ErrGap = errors.New("eventlog: entries missing from the log")
 
+// GapError is the error [Log.Consume] returns for a gap: the entry it
+// wanted and the one the log continues at. It matches [ErrGap].
+type GapError struct {
+	Want, Next uint64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("%v: want seq %d, log continues at %d", ErrGap, e.Want, e.Next)
+}
+
+// Is makes errors.Is(err, ErrGap) true.
+func (e *GapError) Is(target error) bool { return target == ErrGap }
+
 // ErrBeyondEnd is returned (wrapped) by [Log.Consume] when asked to start
 // after a seq the log has not reached.
 var ErrBeyondEnd = errors.New("eventlog: position beyond the end of the log")
@@ -332,7 +345,7 @@ func (l *Log) where() string {
 	if l.opts.URL == "" {
 		return "embedded server in " + l.opts.Dir
 	}
-	return redactURLs(l.opts.URL)
+	return RedactURLs(l.opts.URL)
 }
 
 // Append stores m at the end of the log and returns its sequence number once
@@ -427,8 +440,9 @@ func isReserved(header string) bool {
 	return len(header) >= 5 && strings.EqualFold(header[:5], "nats-")
 }
 
-// redactURLs strips user information from comma-separated NATS URLs.
-func redactURLs(urls string) string {
+// RedactURLs strips the user information (passwords, tokens) from
+// comma-separated NATS URLs, for logs and printed configuration.
+func RedactURLs(urls string) string {
 	parts := strings.Split(urls, ",")
 	for i, u := range parts {
 		u = strings.TrimSpace(u)

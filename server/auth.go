@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +106,10 @@ type auth struct {
 	secureCookies bool
 	origins       *http.CrossOriginProtection
 	throttle      *throttle
+	// hashing bounds the password checks running at once: each argon2id
+	// check takes tens of MiB and a core for a while, so a burst of login
+	// attempts must queue rather than exhaust the machine.
+	hashing chan struct{}
 }
 
 func newAuth(cfg Config) (*auth, error) {
@@ -115,6 +120,7 @@ func newAuth(cfg Config) (*auth, error) {
 		sessionTTL:    cmp.Or(cfg.SessionTTL, defaultSessionTTL),
 		secureCookies: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
 		origins:       http.NewCrossOriginProtection(),
+		hashing:       make(chan struct{}, runtime.NumCPU()),
 		throttle:      newThrottle(cmp.Or(cfg.LoginFailures, defaultLoginFailures), cmp.Or(cfg.LoginWindow, defaultLoginWindow)),
 	}
 	if cfg.PublicURL != "" {
@@ -313,6 +319,8 @@ func (a *auth) session(value string, now time.Time) (account, bool) {
 // login checks a password. An unknown email costs a password check too, so
 // that the answer and its timing do not tell which emails exist.
 func (a *auth) login(email, password string) (account, bool) {
+	a.hashing <- struct{}{}
+	defer func() { <-a.hashing }()
 	acc, ok := a.accounts[strings.ToLower(strings.TrimSpace(email))]
 	if !ok {
 		a.decoy.Matches(password)
@@ -355,10 +363,30 @@ func (t *throttle) blocked(key string, now time.Time) time.Duration {
 	return 0
 }
 
+// attempt counts an attempt by key before its password is checked, and
+// returns how long key must wait instead, or 0. Counting first, under one
+// lock, keeps concurrent attempts from all slipping past the limit; a
+// successful attempt is then forgotten.
+func (t *throttle) attempt(key string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f, ok := t.failures[key]; ok && f.n >= t.limit {
+		if wait := f.since.Add(t.window).Sub(now); wait > 0 {
+			return wait
+		}
+	}
+	t.failLocked(key, now)
+	return 0
+}
+
 // fail records a failed attempt by key.
 func (t *throttle) fail(key string, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.failLocked(key, now)
+}
+
+func (t *throttle) failLocked(key string, now time.Time) {
 	f, ok := t.failures[key]
 	if !ok || now.Sub(f.since) >= t.window {
 		if !ok && len(t.failures) >= maxThrottleKeys {
@@ -404,7 +432,9 @@ func (s *Server) requireViewer(page bool) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			v, err := s.auth.identify(c.Request(), time.Now())
 			if err != nil {
-				if page && !errors.Is(err, errBadToken) {
+				// Pages send people to the login form, when there are
+				// people to log in (a display-only setup has none).
+				if page && !errors.Is(err, errBadToken) && len(s.auth.accounts) > 0 {
 					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 				}
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="wallboard"`)
@@ -459,13 +489,12 @@ func (s *Server) handleLogin(c echo.Context) error {
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	key := c.RealIP() + "|" + email
 	now := time.Now()
-	if wait := s.auth.throttle.blocked(key, now); wait > 0 {
+	if wait := s.auth.throttle.attempt(key, now); wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
 		return s.renderLogin(c, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
 	}
 	acc, ok := s.auth.login(email, c.FormValue("password"))
 	if !ok {
-		s.auth.throttle.fail(key, now)
 		s.logger.Info("Login failed", slog.String("remote", c.RealIP()))
 		return s.renderLogin(c, http.StatusUnauthorized, "The email or the password is not right.")
 	}
@@ -536,6 +565,16 @@ func maskState(st *apiState) {
 			}
 			p.Phone, p.Extension = maskPtr(p.Phone), maskPtr(p.Extension)
 			if p.Name != nil {
+				name := views.MaskName(*p.Name)
+				p.Name = &name
+			}
+		}
+	}
+	// A conference guest who is no PBX user may be named by their number.
+	for i := range st.Conferences {
+		for j := range st.Conferences[i].Participants {
+			p := &st.Conferences[i].Participants[j]
+			if p.Extension == nil && p.Name != nil {
 				name := views.MaskName(*p.Name)
 				p.Name = &name
 			}

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -593,4 +595,31 @@ func TestForeignOriginSocketRefused(t *testing.T) {
 		t.Fatalf("the public URL's origin: %v (%v)", err, res)
 	}
 	conn.Close()
+}
+
+func TestThrottleCountsConcurrentAttempts(t *testing.T) {
+	th := newThrottle(5, time.Minute)
+	var passed atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if th.attempt("k", time.Now()) == 0 {
+				passed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := passed.Load(); n != 5 {
+		t.Fatalf("%d concurrent attempts got through, want the limit of 5", n)
+	}
+}
+
+func TestDisplayOnlySetupDoesNotLoopToLogin(t *testing.T) {
+	cfg := authConfig()
+	cfg.Users = nil
+	ts := newAuthServer(t, cfg)
+	res, _ := get(t, client(t), ts.URL+"/")
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET / without accounts = %d, want 401 (a redirect to /login would loop back)", res.StatusCode)
+	}
 }

@@ -68,6 +68,7 @@ func (s *Server) handleWebhook(c echo.Context) error {
 	case errors.Is(err, ErrInvalid):
 		return errorJSON(c, http.StatusBadRequest, sentence(err))
 	case err != nil:
+		s.logger.Error("Cannot store webhook", slog.Any("error", err))
 		return errorJSON(c, http.StatusServiceUnavailable, "The event could not be stored; please retry.")
 	case res.Ignored:
 		return c.JSON(http.StatusAccepted, ingressResponse{Status: "ignored: unknown event type"})
@@ -192,8 +193,7 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 	})
 	if err != nil {
 		s.metrics.countEvent(transport, typ, outcomeUnavailable)
-		s.logger.Error("Cannot store event", slog.String("transport", transport), slog.String("type", env.Type), slog.Any("error", err))
-		return Result{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return Result{}, fmt.Errorf("%w: store %s: %w", ErrUnavailable, env.Type, err)
 	}
 	s.metrics.appendSeconds.Observe(time.Since(start).Seconds())
 

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
 )
@@ -62,6 +63,9 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 		Search:     c.QueryParam("q"),
 		LoggedIn:   viewerOf(c).kind == viewerUser,
 	}
+	if aud.View == views.ViewBoard {
+		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
+	}
 	var component templ.Component
 	s.state.read(func(b *board.Board, _ uint64) {
 		snap := b.Snapshot()
@@ -76,6 +80,20 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	return component.Render(c.Request().Context(), c.Response())
+}
+
+// queueThresholds converts the configuration's queue thresholds for the
+// views.
+func queueThresholds(qs []config.Queue) []views.QueueThreshold {
+	out := make([]views.QueueThreshold, len(qs))
+	for i, q := range qs {
+		out[i] = views.QueueThreshold{
+			Company: q.Company, Name: q.Name,
+			AmberWaiting: q.AmberWaiting, RedWaiting: q.RedWaiting,
+			AmberWait: q.AmberWait, RedWait: q.RedWait,
+		}
+	}
+	return out
 }
 
 // handleWS is GET /ws: the first frame is the viewer's full current view,

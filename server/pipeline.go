@@ -167,11 +167,47 @@ func (p *pipeline) run(ctx context.Context) error {
 	}
 	p.lastSave = time.Now()
 	go p.storeSnapshots(ctx)
-	err = p.log.Consume(ctx, p.state.logSeq, p.handle)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil
+	for {
+		err = p.log.Consume(ctx, p.state.logSeq, p.handle)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var gap *eventlog.GapError
+		switch {
+		case errors.As(err, &gap):
+			// Entries outlived the log's retention before this node applied
+			// them (it was stopped longer than -retention, with an older
+			// snapshot). Failing would fail every restart alike; the board
+			// carries on from what the log still holds, and says so.
+			p.logger.Warn("Event log entries expired before this node applied them; continuing after the gap",
+				slog.Uint64("missing_from", gap.Want), slog.Uint64("continues_at", gap.Next))
+			p.skipTo(gap.Next - 1)
+		case errors.Is(err, eventlog.ErrBeyondEnd):
+			// The log is shorter than the snapshot says: it was recreated.
+			// The snapshot stands; new entries are applied on top.
+			last, lerr := p.log.LastSeq(ctx)
+			if lerr != nil {
+				return fmt.Errorf("read log position: %w", lerr)
+			}
+			p.logger.Warn("The event log is shorter than the snapshot; it was recreated. Continuing from its end",
+				slog.Uint64("snapshot_seq", p.state.logSeq), slog.Uint64("log_end", last))
+			p.skipTo(last)
+		default:
+			return err
+		}
 	}
-	return err
+}
+
+// skipTo makes the board's log position seq without applying anything.
+func (p *pipeline) skipTo(seq uint64) {
+	p.state.mu.Lock()
+	p.state.logSeq = seq
+	p.state.mu.Unlock()
+	p.state.advance(seq)
+	if p.replaying && seq >= p.replayTo {
+		p.replaying = false
+		close(p.caughtUpCh)
+	}
 }
 
 // handle applies one log entry.

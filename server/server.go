@@ -54,6 +54,9 @@ type Config struct {
 	Users    []config.User
 	Displays []config.Display
 	APIToken string
+	// QueueThresholds replace the board's default alert thresholds for
+	// some queues; each page carries those of the queues its viewer may see.
+	QueueThresholds []config.Queue
 	// SessionKey signs session cookies (at least 32 bytes; required with
 	// Users). Sessions survive restarts as long as the key does.
 	SessionKey []byte
@@ -328,6 +331,12 @@ func errorJSON(c echo.Context, status int, msg string) error {
 // handleError answers errors that handlers returned instead of writing.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		// Too late to answer (a page failed while rendering); say so here,
+		// where nobody else will.
+		var he *echo.HTTPError
+		if !errors.As(err, &he) {
+			s.logger.Error("Request failed after the answer began", slog.String("method", c.Request().Method), slog.String("path", c.Path()), slog.Any("error", err))
+		}
 		return
 	}
 	status, msg := http.StatusInternalServerError, "Something went wrong on the server."

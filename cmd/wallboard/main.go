@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -103,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		for _, in := range f.Integrations {
 			scfg.Integrations = append(scfg.Integrations, server.Integration{ID: in.ID, Company: in.Company, Secrets: bytesOf(in.Secrets)})
 		}
-		scfg.Users, scfg.Displays = f.Users, f.Displays
+		scfg.Users, scfg.Displays, scfg.QueueThresholds = f.Users, f.Displays, f.Queues
 		if len(f.Users) > 0 {
 			keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
 			if scfg.SessionKey, err = sessionKey(keyFile); err != nil {
@@ -141,7 +140,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	errc := make(chan error, 3+len(consumers))
-	go func() { errc <- srv.Run(runCtx) }()
+	runDone := make(chan error, 1)
+	go func() { runDone <- srv.Run(runCtx) }()
 	go func() {
 		serve := func() error { return httpServer.Serve(ln) }
 		if tls {
@@ -162,13 +162,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		go func() { errc <- runDemo(runCtx, cfg, srv, ln.Addr(), logger) }()
 	}
 
+	runReturned := false
 	select {
 	case <-ctx.Done():
 		logger.Info("Stopping")
 	case err = <-errc:
-		if err != nil {
-			logger.Error("Stopping after a failure", slog.Any("error", err))
-		}
+		logger.Info("Stopping after a failure") // the error is returned, and printed by main
+	case err = <-runDone:
+		runReturned = true
+		logger.Info("Stopping: the event log consumer ended")
 	}
 
 	// Ordered shutdown: stop taking requests (in-flight webhooks finish and
@@ -180,6 +182,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		logger.Warn("HTTP shutdown incomplete", slog.Any("error", serr))
 	}
 	cancelRun()
+	if !runReturned {
+		if rerr := <-runDone; err == nil {
+			err = rerr
+		}
+	}
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		logger.Warn("WebSocket shutdown incomplete", slog.Any("error", serr))
 	}
@@ -305,7 +312,7 @@ func printConfig(w io.Writer, cfg config) error {
 	e := effective{
 		Addr: cfg.Addr, DataDir: cfg.DataDir, ConfigFile: cfg.ConfigFile, PublicURL: cfg.PublicURL,
 		WebhookSecrets: redact(cfg.Secrets), APIToken: redact(nonEmpty(cfg.APIToken)),
-		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: redactURL(cfg.NATSURL),
+		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: eventlog.RedactURLs(cfg.NATSURL),
 		SQSQueueURLs: cfg.SQSQueueURLs, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
 		CallTTL: cfg.CallTTL.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
 	}
@@ -328,13 +335,4 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
-}
-
-// redactURL hides the password of a URL's user information.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable, redacted)"
-	}
-	return u.Redacted()
 }
