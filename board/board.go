@@ -73,8 +73,13 @@ type Board struct {
 	agents    map[key]*AgentStats
 	completed map[key]struct{} // today's counted call:completed ids
 
+	// members: queue → extensions of today's learned members (see
+	// QueueStats.Members).
+	members map[key]map[string]struct{}
+
 	// Derived indexes, rebuilt by UnmarshalBinary, never serialised.
 	queueCalls map[key]map[string]struct{} // queue → its active call ids
+	memberOf   map[key]map[string]struct{} // user → names of the queues they are a member of
 
 	// Lower bounds of the oldest call update, conference update and
 	// tombstone, so that expiry scans only when something can expire. They
@@ -124,7 +129,9 @@ func (b *Board) reset() {
 	b.queues = make(map[key]*QueueStats)
 	b.agents = make(map[key]*AgentStats)
 	b.completed = make(map[key]struct{})
+	b.members = make(map[key]map[string]struct{})
 	b.queueCalls = make(map[key]map[string]struct{})
+	b.memberOf = make(map[key]map[string]struct{})
 	b.callFloor, b.confFloor, b.tombFloor = floor{}, floor{}, floor{}
 	b.tx = newTxn()
 }

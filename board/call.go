@@ -97,6 +97,7 @@ func (b *Board) applyCall(company string, at time.Time, e *CallUpsert) {
 
 	b.linkParties(company, e.ID, oldParties, c.Parties)
 	b.linkQueue(company, e.ID, oldQueue, c.Queue)
+	b.learnMembers(c)
 }
 
 // summarize recomputes what a call takes from its legs, as of time at: the

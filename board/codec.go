@@ -28,6 +28,13 @@ type state struct {
 	Queues      []*QueueStats
 	Agents      []*AgentStats
 	Completed   []completedID
+	Members     []queueMembers `json:",omitempty"`
+}
+
+// queueMembers are one queue's learned members, extensions sorted.
+type queueMembers struct {
+	Company, Queue string
+	Extensions     []string
 }
 
 type emailEntry struct {
@@ -54,10 +61,11 @@ func sortedValues[V any](m map[key]V) []V {
 }
 
 // MarshalBinary encodes the board's full internal state: users with their
-// per-facet times, active calls, tombstones, conferences, today's counters
-// and the set of counted completed calls, Seq and Day. A board restored with
-// UnmarshalBinary and fed the remaining events ends equal to one fed every
-// event. Equal boards encode to equal bytes.
+// per-facet times, active calls, tombstones, conferences, today's counters,
+// the set of counted completed calls, today's learned queue members, Seq
+// and Day. A board restored with UnmarshalBinary and fed the remaining
+// events ends equal to one fed every event. Equal boards encode to equal
+// bytes.
 func (b *Board) MarshalBinary() ([]byte, error) {
 	s := state{
 		Version:     stateVersion,
@@ -77,6 +85,9 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(b.completed), compareKeys) {
 		s.Completed = append(s.Completed, completedID{Company: k.company, ID: k.id})
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(b.members), compareKeys) {
+		s.Members = append(s.Members, queueMembers{Company: k.company, Queue: k.id, Extensions: slices.Sorted(maps.Keys(b.members[k]))})
 	}
 	data, err := json.Marshal(&s)
 	if err != nil {
@@ -171,6 +182,28 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 	}
 	for _, c := range s.Completed {
 		n.completed[key{c.Company, c.ID}] = struct{}{}
+	}
+	// Free is recounted from the members' tiles.
+	for _, q := range n.queues {
+		q.Free = 0
+	}
+	for _, m := range s.Members {
+		k := key{m.Company, m.Queue}
+		if _, ok := n.queues[k]; !ok {
+			return fmt.Errorf("board: decode state: members of unknown queue %s/%s", m.Company, m.Queue)
+		}
+		for _, ext := range m.Extensions {
+			if _, ok := n.users[key{m.Company, ext}]; !ok {
+				return fmt.Errorf("board: decode state: queue %s/%s names unknown member %q", m.Company, m.Queue, ext)
+			}
+			n.addMember(k, ext)
+		}
+	}
+	n.tx.reset()
+	// The live figures are derived: recompute them too, so that a state
+	// saved by an older version (without members) loads consistent.
+	for k, q := range n.queues {
+		n.deriveQueue(k, q)
 	}
 	*b = *n
 	return nil

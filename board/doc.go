@@ -37,4 +37,9 @@
 //     later day in Options.Location.
 //   - Queue live figures come from active calls naming the queue; daily
 //     figures from call:completed records, counted once per call id.
+//   - Queue membership is learned, because events do not carry it: a local
+//     callee of a leg naming a queue, rung or answered, is a member of that
+//     queue (in the call's company) until the day rolls over. A queue's
+//     Free counts its members whose tile is available, and changes with
+//     their tiles.
 package board

@@ -165,6 +165,12 @@ func checkInvariants(t *testing.T, data []byte) {
 			b.Apply(e)
 		}
 
+		for _, company := range []string{acme, globex} {
+			if q, _ := full.Queue(company, "Support"); q.Free < 0 || q.Free > q.Members {
+				t.Fatalf("event %d: queue %s/%s has %d free of %d members", i, q.Company, q.Name, q.Free, q.Members)
+			}
+		}
+
 		if e.At.After(latest) {
 			latest = e.At
 		}

@@ -98,6 +98,13 @@ type QueueStats struct {
 	Waiting    int       // calls in the queue still ringing
 	OldestWait time.Time // start of the longest-waiting call; zero when none
 	Talking    int       // queue calls connected to an agent (or on hold)
+	// Members are the queue's learned members: local users rung or
+	// answering as the callee of a leg naming the queue today. The PBX's
+	// events do not carry queue membership, so this is what today's calls
+	// revealed; it resets at the day boundary. Free are the members whose
+	// tile (User.State) is TileAvailable.
+	Members int
+	Free    int
 	// Today (since the day boundary in Options.Location).
 	Answered  int
 	Missed    int

@@ -26,6 +26,12 @@ func (b *Board) rollDay(at time.Time) {
 			q.Answered, q.Missed, q.WaitTotal, q.TalkTotal = 0, 0, 0, 0
 		}
 	}
+	for k := range b.members {
+		b.touchQueue(k, false)
+		b.queues[k].Free = 0
+	}
+	clear(b.members)
+	clear(b.memberOf)
 	for k, a := range b.agents {
 		if *a != (AgentStats{Company: a.Company, Extension: a.Extension}) {
 			b.touchAgent(k)
@@ -55,10 +61,13 @@ func (b *Board) ensureQueue(k key) *QueueStats {
 	return q
 }
 
-// deriveQueue recomputes a queue's live figures from its active calls: a
-// ringing call is waiting, a connected or held one is talking.
+// deriveQueue recomputes a queue's live figures from its active calls (a
+// ringing call is waiting, a connected or held one is talking) and its
+// member count. Free is kept up to date by addMember and commit instead, so
+// that no Apply looks at every member's tile.
 func (b *Board) deriveQueue(k key, q *QueueStats) {
 	q.Waiting, q.Talking, q.OldestWait = 0, 0, time.Time{}
+	q.Members = len(b.members[k])
 	for id := range b.queueCalls[k] {
 		c := b.calls[key{k.company, id}]
 		switch c.State {
@@ -71,6 +80,48 @@ func (b *Board) deriveQueue(k key, q *QueueStats) {
 			q.Talking++
 		}
 	}
+}
+
+// learnMembers makes every local callee of c's legs that name a queue,
+// rung or answered, a member of that queue for the rest of the day.
+func (b *Board) learnMembers(c *callRec) {
+	for i := range c.Legs {
+		l := &c.Legs[i]
+		if l.Queue == "" || (l.State != LegRinging && !answered(l.State)) {
+			continue
+		}
+		if ext := b.partyExt(c.Company, l.Callee); ext != "" {
+			b.addMember(key{c.Company, l.Queue}, ext)
+		}
+	}
+}
+
+// addMember records that the user ext of queue k's company is a member of
+// k, touching the queue when that is news, and counts the member in Free
+// when their tile is available. The tile is the user's as of the last
+// commit: users' derived state is only recomputed by commit, which then
+// moves Free of all the user's queues, this one included, when the tile
+// turns available or stops being so.
+func (b *Board) addMember(k key, ext string) {
+	set := b.members[k]
+	if _, ok := set[ext]; ok {
+		return
+	}
+	b.touchQueue(k, false)
+	q := b.ensureQueue(k)
+	uk := key{k.company, ext}
+	if tile, _ := b.users[uk].State(); tile == TileAvailable {
+		q.Free++
+	}
+	if set == nil {
+		set = make(map[string]struct{})
+		b.members[k] = set
+	}
+	set[ext] = struct{}{}
+	if b.memberOf[uk] == nil {
+		b.memberOf[uk] = make(map[string]struct{})
+	}
+	b.memberOf[uk][k.id] = struct{}{}
 }
 
 // applyCompleted adds a finished call to today's counters. A record that

@@ -151,13 +151,29 @@ func (b *Board) commit(at time.Time) []Change {
 		out = append(out, Change{Kind: ChangeConference, Company: k.company, Key: k.id, Removed: !ok})
 	}
 
+	// Users before queues: a member whose tile turns available or stops
+	// being available changes their queues' Free.
 	for k, bf := range b.tx.users {
 		u := b.users[k]
 		b.derive(u)
-		if tile, _ := u.State(); !bf.existed {
+		tile, _ := u.State()
+		was := TileUnknown
+		if bf.existed {
+			was, _ = bf.v.State()
+		}
+		if !bf.existed || was != tile {
 			u.Since = at
-		} else if was, _ := bf.v.State(); was != tile {
-			u.Since = at
+		}
+		if now := tile == TileAvailable; now != (was == TileAvailable) {
+			for name := range b.memberOf[k] {
+				qk := key{k.company, name}
+				b.touchQueue(qk, false)
+				if now {
+					b.queues[qk].Free++
+				} else {
+					b.queues[qk].Free--
+				}
+			}
 		}
 		if bf.forced || !bf.existed || !userEqual(&bf.v, &u.User) {
 			out = append(out, Change{Kind: ChangeUser, Company: k.company, Key: k.id})

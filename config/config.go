@@ -1,7 +1,7 @@
 // Package config reads and validates the wallboard's optional YAML
 // configuration file: the public URL, the Wildix integrations and the
-// companies they are bound to, the people who log in, and the display links
-// for TVs.
+// companies they are bound to, the people who log in, the display links
+// for TVs and per-queue alert thresholds.
 //
 // The file is the one place that says who may see what, so it is decoded
 // strictly: an unknown key (a typo such as "pasword_hash") is an error rather
@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -31,6 +32,23 @@ type File struct {
 	Integrations   []Integration `yaml:"integrations,omitempty"`
 	Users          []User        `yaml:"users,omitempty"`
 	Displays       []Display     `yaml:"displays,omitempty"`
+	// Queues override the board's default alert thresholds for some queues.
+	Queues []Queue `yaml:"queues,omitempty"`
+}
+
+// Queue sets when one queue's row turns amber and red on the board: at
+// AmberWaiting (RedWaiting) calls waiting, or once a call has waited
+// AmberWait (RedWait). Every threshold is required, and red must be above
+// amber.
+type Queue struct {
+	// Company limits the entry to that company's queue; empty: the queue of
+	// that name in every company that has no entry of its own.
+	Company      string        `yaml:"company,omitempty"`
+	Name         string        `yaml:"name"`
+	AmberWaiting int           `yaml:"amber_waiting"`
+	RedWaiting   int           `yaml:"red_waiting"`
+	AmberWait    time.Duration `yaml:"amber_wait"` // e.g. "60s", "2m"
+	RedWait      time.Duration `yaml:"red_wait"`
 }
 
 // Integration is one Wildix webhook integration. Its secrets verify only
@@ -225,6 +243,30 @@ func (f *File) Validate() error {
 		tokens[d.Token] = true
 		if d.Company == "" {
 			bad("%s: company is missing", name)
+		}
+	}
+	queues := map[[2]string]bool{}
+	for i, q := range f.Queues {
+		name := fmt.Sprintf("queues[%d] (%s)", i, q.Name)
+		switch k := [2]string{q.Company, q.Name}; {
+		case q.Name == "":
+			bad("queues[%d]: name is missing", i)
+		case queues[k]:
+			bad("%s: appears twice for company %q", name, q.Company)
+		default:
+			queues[k] = true
+		}
+		if q.AmberWaiting < 1 {
+			bad("%s: amber_waiting must be 1 or more", name)
+		}
+		if q.RedWaiting <= q.AmberWaiting {
+			bad("%s: red_waiting (%d) must be above amber_waiting (%d)", name, q.RedWaiting, q.AmberWaiting)
+		}
+		if q.AmberWait < time.Second {
+			bad("%s: amber_wait must be a duration of 1s or more, such as \"60s\"", name)
+		}
+		if q.RedWait <= q.AmberWait {
+			bad("%s: red_wait (%v) must be above amber_wait (%v)", name, q.RedWait, q.AmberWait)
 		}
 	}
 	return errors.Join(errs...)

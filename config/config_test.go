@@ -1,8 +1,10 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -20,6 +22,13 @@ func TestLoadValid(t *testing.T) {
 	}
 	if !f.Displays[0].IsMasked() || f.Displays[1].IsMasked() {
 		t.Errorf("masked: %v, %v; want true (default), false", f.Displays[0].IsMasked(), f.Displays[1].IsMasked())
+	}
+	want := []Queue{
+		{Name: "Support line", AmberWaiting: 3, RedWaiting: 6, AmberWait: 90 * time.Second, RedWait: 4 * time.Minute},
+		{Company: "it_w700002", Name: "Support line", AmberWaiting: 1, RedWaiting: 2, AmberWait: 30 * time.Second, RedWait: 90 * time.Second},
+	}
+	if !slices.Equal(f.Queues, want) {
+		t.Errorf("queues = %+v, want %+v", f.Queues, want)
 	}
 }
 
@@ -41,6 +50,14 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		{"short token", "displays:\n  - {name: TV, token: abc, company: c}\n", "shorter than 32"},
 		{"token with slash", "displays:\n  - {name: TV, token: 'aaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaa', company: c}\n", "may not contain"},
 		{"display without company", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n", "company is missing"},
+		{"queue without name", "queues:\n  - {amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n", "queues[0]: name is missing"},
+		{"queue twice", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n  - {name: Q, amber_waiting: 3, red_waiting: 6, amber_wait: 60s, red_wait: 3m}\n", "appears twice"},
+		{"queue without thresholds", "queues:\n  - {name: Q}\n", "amber_waiting must be 1 or more"},
+		{"queue red below amber", "queues:\n  - {name: Q, amber_waiting: 5, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n", "red_waiting (5) must be above amber_waiting (5)"},
+		{"queue red wait below amber", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 3m, red_wait: 60s}\n", "red_wait (1m0s) must be above amber_wait (3m0s)"},
+		{"queue wait without unit", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60, red_wait: 3m}\n", "cannot unmarshal !!int `60` into time.Duration"},
+		{"queue wait below a second", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 500ms, red_wait: 3m}\n", "amber_wait must be a duration of 1s or more"},
+		{"queue unknown key", "queues:\n  - {name: Q, amber: 2}\n", "field amber not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,7 @@ import { test, expect, Page, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Wallboard, freePort, telephony, presence, repoRoot } from './support';
+import { Wallboard, company as companyID, freePort, telephony, presence, repoRoot } from './support';
 import { local, internalCall, queueCall, completedCall } from './tv-events';
 
 // The board supervisors leave on the wall: TV layout, filters in the URL,
@@ -231,7 +231,8 @@ test('a busy queue raises an alert that can be acknowledged, and sound needs a c
   const queue = page.locator('[data-testid="queue"][data-queue="Support line"]');
   await expect(queue).toHaveAttribute('data-level', 'ok');
   // Today's figures: two answered calls, 30 s average wait, 2:00 average talk.
-  await expect(queue.locator('dd')).toHaveText(['0', '–', '0', '2', '0', '0:30', '2:00']);
+  // Free members: none known, as no queue call has rung anyone today.
+  await expect(queue.locator('dd')).toHaveText(['0', '–', '0', '–', '2', '0', '0:30', '2:00']);
   await expect(page.locator('#agents [data-agent="1003"]')).toContainText('3:00');
 
   await postAll([queueCall('Support line', '+15550101'), queueCall('Support line', '+15550102')]);
@@ -255,13 +256,17 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
   const src = await page.locator('script[type="module"]').getAttribute('src');
   const got = await page.evaluate(async (src) => {
     const m = await import(src!);
-    const walk = (steps: [number, number][]) => {
+    const walk = (steps: [number, number][], t = m.DEFAULT_THRESHOLDS) => {
       let level = 'ok';
-      return steps.map(([waiting, wait]) => (level = m.nextLevel(level, waiting, wait)));
+      return steps.map(([waiting, wait]) => (level = m.nextLevel(level, waiting, wait, t)));
     };
+    // A queue's own thresholds, as the page's #queue-thresholds list gives them.
+    const own = m.withOverrides(m.DEFAULT_THRESHOLDS, { amberWaiting: '4', redWaiting: '8', amberWait: '120', redWait: '300' });
     return {
       up: walk([[0, 0], [1, 30], [2, 0], [4, 100], [5, 0], [0, 200]]),
       down: walk([[5, 0], [4, 0], [3, 149], [1, 0], [0, 44], [0, 0]]),
+      own: walk([[2, 0], [4, 0], [3, 0], [8, 0], [7, 0], [6, 0], [0, 110], [2, 0], [0, 0]], own),
+      low: m.withOverrides(m.DEFAULT_THRESHOLDS, { amberWaiting: '1', amberWait: '' }),
       grid300: m.fitGrid(300, 1560, 1000, 6),
       grid12: m.fitGrid(12, 1560, 1000, 6),
     };
@@ -269,10 +274,35 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
   expect(got.up).toEqual(['ok', 'ok', 'amber', 'amber', 'red', 'red']);
   // Red holds at 4 waiting; amber holds while anyone waits or the wait is ≥ 45 s.
   expect(got.down).toEqual(['red', 'red', 'amber', 'amber', 'ok', 'ok']);
+  // Own thresholds keep the defaults' hysteresis: amber holds at 3 waiting
+  // or 105 s, red at 7.
+  expect(got.own).toEqual(['ok', 'amber', 'amber', 'red', 'red', 'amber', 'amber', 'ok', 'ok']);
+  // A quiet queue always settles: amber at 1 waiting clears below 1.
+  expect([got.low.amberWaiting, got.low.clearWaiting, got.low.amberWait, got.low.clearWait]).toEqual([1, 1, 60, 45]);
   expect(got.grid300.cols * got.grid300.rows).toBeGreaterThanOrEqual(300);
   expect(got.grid300.density).toBe('compact');
   expect(got.grid12.density).toBe('full');
   expect(got.grid12.font).toBeGreaterThan(got.grid300.font);
+});
+
+test("a queue's configured thresholds replace the defaults, also for rows pushed later", async ({ page }) => {
+  await page.clock.setFixedTime(new Date('2026-11-25T10:00:30Z'));
+  await floor();
+  await open(page);
+  // What the server renders from the configuration file's queues: section.
+  await page.evaluate((company) => {
+    const list = document.createElement('ul');
+    list.id = 'queue-thresholds';
+    list.hidden = true;
+    list.innerHTML = `<li data-company="${company}" data-queue="Support line" data-amber-waiting="3" data-red-waiting="6" data-amber-wait="90" data-red-wait="240"></li>`;
+    document.getElementById('queues')!.after(list);
+  }, companyID);
+  const queue = page.locator('[data-testid="queue"][data-queue="Support line"]');
+  await postAll([queueCall('Support line', '+15550101'), queueCall('Support line', '+15550102')]);
+  await expect(queue.locator('dd').first()).toHaveText('2');
+  await expect(queue).toHaveAttribute('data-level', 'ok'); // the default would be amber
+  await postAll([queueCall('Support line', '+15550103')]);
+  await expect(queue).toHaveAttribute('data-level', 'amber');
 });
 
 test('the agent view highlights me= and calls by tel: links', async ({ page }) => {

@@ -22,6 +22,7 @@ var (
 	defWaiting  = figureDef{"def-waiting", "Waiting", "Live: calls in this queue ringing now, not yet answered by an agent."}
 	defLongest  = figureDef{"def-longest", "Longest", "Live: how long the longest-waiting call in this queue has waited so far (ticks)."}
 	defTalking  = figureDef{"def-talking", "Talking", "Live: calls from this queue connected to an agent or on hold now."}
+	defFree     = figureDef{"def-free", "Free", "Live: members of this queue free now (tile Available) / its members. The PBX does not say who is in a queue: a member is anyone a call of this queue rang or reached today (members are learned from today's queue calls and forgotten at midnight); – until a queue call shows one."}
 	defAnswered = figureDef{"def-answered", "Answered", "Queue calls answered by an agent, " + todayWindow + "."}
 	defMissed   = figureDef{"def-missed", "Missed", "Queue calls that ended without an agent answering, " + todayWindow + "."}
 	defAvgWait  = figureDef{"def-avg-wait", "Avg wait", "Total wait of the answered queue calls ÷ answered calls, " + todayWindow + ". Missed calls are not included."}
@@ -34,7 +35,7 @@ var (
 
 // figureDefs are every definition a board page carries.
 func figureDefs() []figureDef {
-	return []figureDef{defWaiting, defLongest, defTalking, defAnswered, defMissed, defAvgWait, defAvgTalk, defAgentAnswered, defAgentMissed, defAgentAvgTalk}
+	return []figureDef{defWaiting, defLongest, defTalking, defFree, defAnswered, defMissed, defAvgWait, defAvgTalk, defAgentAnswered, defAgentMissed, defAgentAvgTalk}
 }
 
 // legendEntry explains one tile state: which signal chooses it.

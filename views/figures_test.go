@@ -65,9 +65,9 @@ var (
 func TestEveryFigureIsExplained(t *testing.T) {
 	out := renderComponent(t, BoardPage(page, NewBoard(fixture(), Audience{View: ViewBoard})))
 	labels := explainedLabel.FindAll(out, -1)
-	// 7 figures for each of 3 queues, 3 column headers for the agents.
-	if len(labels) != 7*3+3 {
-		t.Fatalf("found %d explained labels, want %d", len(labels), 7*3+3)
+	// 8 figures for each of 3 queues, 3 column headers for the agents.
+	if len(labels) != 8*3+3 {
+		t.Fatalf("found %d explained labels, want %d", len(labels), 8*3+3)
 	}
 	for _, l := range labels {
 		title := attr("title").FindSubmatch(l)

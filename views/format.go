@@ -72,6 +72,20 @@ func callStateWord(s string) string {
 	}
 }
 
+// freeOfMembers is a queue's free members over its members, e.g. "2 / 5";
+// "–" while no member is known.
+func freeOfMembers(free, members int) string {
+	if members == 0 {
+		return "–"
+	}
+	return strconv.Itoa(free) + " / " + strconv.Itoa(members)
+}
+
+// seconds is d in seconds, as the client's thresholds count them.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+}
+
 // minSec is d as m:ss (h:mm:ss from an hour), the form the browser ticks
 // durations in; "–" for zero, which the figures use for "no data".
 func minSec(d time.Duration) string {

@@ -111,6 +111,10 @@ type QueueRow struct {
 	Waiting    int
 	OldestWait time.Time // zero when nobody waits
 	Talking    int
+	// Members are the queue's members learned from today's queue calls;
+	// Free those of them whose tile is available (see board.QueueStats).
+	Members int
+	Free    int
 	// Today's figures, since midnight in the board's time zone.
 	Answered int
 	Missed   int
@@ -354,6 +358,8 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		Waiting:    q.Waiting,
 		OldestWait: q.OldestWait,
 		Talking:    q.Talking,
+		Members:    q.Members,
+		Free:       q.Free,
 		Answered:   q.Answered,
 		Missed:     q.Missed,
 		AvgWait:    average(q.WaitTotal, q.Answered),

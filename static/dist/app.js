@@ -30,7 +30,9 @@ const MAX_TILE_FONT = 28; // px: a TV tile's text stops growing here
  * leaves red only when below calmWaiting and calmWait, and leaves amber only
  * when below clearWaiting and clearWait, so that a queue hovering around a
  * threshold does not flicker. Each value can be overridden by a data
- * attribute on <body> (e.g. data-amber-waiting="3").
+ * attribute on <body> (e.g. data-amber-waiting="3"); the amber and red
+ * values of single queues by the page's #queue-thresholds list (see
+ * withOverrides).
  */
 export const DEFAULT_THRESHOLDS = Object.freeze({
   amberWaiting: 2,
@@ -53,6 +55,32 @@ export function nextLevel(prev, waiting, wait, t = DEFAULT_THRESHOLDS) {
   if (waiting >= t.amberWaiting || wait >= t.amberWait) return "amber";
   if (prev !== "ok" && (waiting >= t.clearWaiting || wait >= t.clearWait)) return "amber";
   return "ok";
+}
+
+// Each threshold a queue can override, and the hysteresis value below it.
+const HYSTERESIS = Object.freeze({
+  amberWaiting: "clearWaiting",
+  amberWait: "clearWait",
+  redWaiting: "calmWaiting",
+  redWait: "calmWait",
+});
+
+/**
+ * withOverrides returns base with the amber and red values that o carries
+ * (numbers or numeric strings, as in a dataset; others are ignored). Each
+ * hysteresis value follows its threshold at the distance it has in base,
+ * but stays at least 1 (so that a quiet queue always settles) and at most
+ * the threshold itself.
+ */
+export function withOverrides(base, o) {
+  const t = { ...base };
+  for (const [k, low] of Object.entries(HYSTERESIS)) {
+    const v = Number(o[k]);
+    if (o[k] === undefined || o[k] === "" || !Number.isFinite(v)) continue;
+    t[k] = v;
+    t[low] = Math.min(v, Math.max(1, v - (base[k] - base[low])));
+  }
+  return t;
 }
 
 /**
@@ -320,6 +348,16 @@ function thresholds() {
   return t;
 }
 
+// queueThresholds maps "company\nqueue" to the thresholds the page
+// configures for that queue ("\nqueue" for every company), based on base.
+function queueThresholds(base) {
+  const m = new Map();
+  for (const el of document.querySelectorAll("#queue-thresholds > [data-queue]")) {
+    m.set(`${el.dataset.company || ""}\n${el.dataset.queue}`, withOverrides(base, el.dataset));
+  }
+  return m;
+}
+
 // Per queue element id: its level, the level acknowledged, and until when
 // its alert is snoozed. It outlives the elements, which pushes replace.
 const queueState = new Map();
@@ -343,9 +381,12 @@ function beep(times) {
 // levels recomputes every queue's level (the longest wait ticks, so this
 // runs every second), raises alerts and beeps when a level rises.
 function levels(now) {
-  const t = thresholds();
+  const base = thresholds();
+  const configured = queueThresholds(base);
   const seen = new Set();
   for (const el of document.querySelectorAll("#queues > [data-queue]")) {
+    const name = el.dataset.queue;
+    const t = configured.get(`${el.dataset.company || ""}\n${name}`) || configured.get(`\n${name}`) || base;
     seen.add(el.id);
     const st = queueState.get(el.id) || { level: "ok", acked: "ok", snoozed: 0 };
     const wait = el.dataset.oldest ? (now - Date.parse(el.dataset.oldest)) / 1000 : 0;
