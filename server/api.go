@@ -75,6 +75,8 @@ type (
 		Waiting    int        `json:"waiting"`
 		OldestWait *time.Time `json:"oldestWaitSince"`
 		Talking    int        `json:"talking"`
+		Members    int        `json:"membersToday"`
+		Free       int        `json:"free"`
 		Answered   int        `json:"answeredToday"`
 		Missed     int        `json:"missedToday"`
 		WaitTotal  float64    `json:"waitSecondsToday"`
@@ -167,7 +169,7 @@ func newAPIState(snap board.Snapshot, company string) apiState {
 			continue
 		}
 		out.Queues = append(out.Queues, apiQueue{
-			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking,
+			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
 			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(),
 		})
 	}

@@ -98,7 +98,7 @@ func element(src Source, c board.Change, aud Audience) templ.Component {
 		return removal(CallID(c.Company, c.Key))
 	case board.ChangeConference:
 		if conf, ok := src.Conference(c.Company, c.Key); ok && !c.Removed {
-			return conferenceRow(newConferenceRow(conf))
+			return conferenceRow(newConferenceRow(conf, aud))
 		}
 		return removal(ConferenceID(c.Company, c.Key))
 	case board.ChangeQueue:

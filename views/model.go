@@ -202,7 +202,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	}
 	for _, c := range snap.Conferences {
 		if aud.shows(c.Company) {
-			b.Conferences = append(b.Conferences, newConferenceRow(c))
+			b.Conferences = append(b.Conferences, newConferenceRow(c, aud))
 		}
 	}
 	sortBySortKey(b.Tiles, func(t *Tile) string { return t.Sort })
@@ -392,7 +392,9 @@ func average(total time.Duration, n int) time.Duration {
 	return (total / time.Duration(n)).Round(time.Second)
 }
 
-func newConferenceRow(c board.Conference) ConferenceRow {
+// newConferenceRow displays c. For a masked audience a guest who is no PBX
+// user (no extension) and is named by a number is masked like a caller.
+func newConferenceRow(c board.Conference, aud Audience) ConferenceRow {
 	r := ConferenceRow{
 		ID:        ConferenceID(c.Company, c.ID),
 		Company:   c.Company,
@@ -401,7 +403,11 @@ func newConferenceRow(c board.Conference) ConferenceRow {
 		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
 	}
 	for _, p := range c.Participants {
-		r.Participants = append(r.Participants, cmp.Or(p.Name, p.Email, p.Extension))
+		name := cmp.Or(p.Name, p.Email, p.Extension)
+		if aud.Masked && p.Extension == "" {
+			name = MaskName(name)
+		}
+		r.Participants = append(r.Participants, name)
 	}
 	return r
 }

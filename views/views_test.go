@@ -568,3 +568,22 @@ func BenchmarkBoardPage_2000Users(b *testing.B) {
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
 	b.ReportMetric(float64(gz.Len()), "gzip-bytes/page")
 }
+
+func TestMaskedAudienceMasksConferenceGuestNumbers(t *testing.T) {
+	conf := board.Conference{ID: "conf-1", Company: "it_w1", Participants: []board.ConferenceParticipant{
+		{Name: "+44 20 7946 0321"},                       // a dial-in guest named by the number
+		{Name: "Dana Okafor", Extension: "240"},          // a PBX user
+		{Name: "Guest Visitor", Email: "g@example.test"}, // a guest with a name
+	}}
+	masked := newConferenceRow(conf, Audience{View: ViewBoard, Masked: true})
+	if strings.Contains(strings.Join(masked.Participants, "|"), "7946") {
+		t.Fatalf("masked participants = %q", masked.Participants)
+	}
+	if masked.Participants[1] != "Dana Okafor" || masked.Participants[2] != "Guest Visitor" {
+		t.Fatalf("names were masked too: %q", masked.Participants)
+	}
+	full := newConferenceRow(conf, Audience{View: ViewBoard})
+	if full.Participants[0] != "+44 20 7946 0321" {
+		t.Fatalf("unmasked audience = %q", full.Participants)
+	}
+}
