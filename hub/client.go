@@ -3,7 +3,6 @@ package hub
 import (
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -21,21 +20,30 @@ type outgoing struct {
 
 // client is one WebSocket connection. Its writer goroutine (writePump) is the
 // only one that writes to conn; its reader goroutine (readPump) only reads.
+//
+// Everything the writer has to do (a queued message, a pong or a ping due, a
+// stop) is recorded under mu and announced by a token in wake, the one
+// channel the writer waits on, so that an idle client holds as little as
+// possible: no buffered channel sized for the longest queue, no ticker
+// channel, one waiting receive.
 type client struct {
 	hub  *Hub
 	conn *websocket.Conn
 
-	send   chan outgoing // capacity Options.QueueMessages
-	queued atomic.Int64  // payload bytes in send and being written
+	// wake holds a token when the writer may have something to do. Whoever
+	// records work leaves one; so does the writer when it takes a piece of
+	// work and leaves more. The writer may wake to find nothing to do.
+	wake chan struct{} // capacity 1
 
-	// pongs carries the payloads of the client's pings from the reader to
-	// the writer, which answers them. A client that pings faster than the
-	// writer answers gets one pong for several pings, as RFC 6455 allows.
-	pongs chan string
+	mu        sync.Mutex
+	queue     queue  // at most Options.QueueMessages messages
+	queued    int    // payload bytes in queue and being written
+	pongDue   bool   // the client pinged and awaits a pong
+	pongData  string // the payload of the client's latest ping
+	pingDue   bool   // a PingPeriod has passed since the last ping
+	stopped   bool   // set once, by stop
+	closeCode int    // the code stop was called with
 
-	stopOnce   sync.Once
-	closeCode  int           // written once, before done is closed
-	done       chan struct{} // closed by stop
 	readerDone chan struct{} // closed when readPump returns
 }
 
@@ -43,23 +51,33 @@ func newClient(h *Hub, conn *websocket.Conn) *client {
 	return &client{
 		hub:        h,
 		conn:       conn,
-		send:       make(chan outgoing, h.opts.QueueMessages),
-		pongs:      make(chan string, 1),
-		done:       make(chan struct{}),
+		wake:       make(chan struct{}, 1),
 		readerDone: make(chan struct{}),
+	}
+}
+
+// signal leaves a token in wake, unless one is there already.
+func (c *client) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
 	}
 }
 
 // stop tells the writer to close the connection with code (or closeNone),
 // and reports whether this call was the one that stopped the client.
 func (c *client) stop(code int) bool {
-	stopped := false
-	c.stopOnce.Do(func() {
+	c.mu.Lock()
+	first := !c.stopped
+	if first {
+		c.stopped = true
 		c.closeCode = code
-		close(c.done)
-		stopped = true
-	})
-	return stopped
+	}
+	c.mu.Unlock()
+	if first {
+		c.signal()
+	}
+	return first
 }
 
 // enqueue queues pm, whose payload is size bytes, without blocking. If the
@@ -68,28 +86,47 @@ func (c *client) stop(code int) bool {
 // forever, reconnect after reconnect, if it were larger than the bound.
 // Callers serialise calls to enqueue by holding the client's topic's mu.
 func (c *client) enqueue(pm *websocket.PreparedMessage, size int, first bool) {
-	select {
-	case <-c.done:
+	c.mu.Lock()
+	if c.stopped {
+		c.mu.Unlock()
 		return
-	default:
 	}
-	if n := c.queued.Add(int64(size)); !first && n > int64(c.hub.opts.QueueBytes) {
-		c.queued.Add(-int64(size))
+	fits := c.queue.len() < c.hub.opts.QueueMessages &&
+		(first || c.queued+size <= c.hub.opts.QueueBytes)
+	if fits {
+		c.queue.push(outgoing{pm: pm, size: size})
+		c.queued += size
+	}
+	c.mu.Unlock()
+	if !fits {
 		c.evict()
 		return
 	}
-	select {
-	case c.send <- outgoing{pm: pm, size: size}:
-	default:
-		c.queued.Add(-int64(size))
-		c.evict()
-	}
+	c.signal()
 }
 
 func (c *client) evict() {
 	if c.stop(closeEvicted) {
 		c.hub.evictions.Add(1)
 	}
+}
+
+// pong asks the writer to answer a ping from the client carrying data. A
+// client that pings faster than the writer answers gets one pong, for its
+// latest ping, as RFC 6455 allows.
+func (c *client) pong(data string) {
+	c.mu.Lock()
+	c.pongDue, c.pongData = true, data
+	c.mu.Unlock()
+	c.signal()
+}
+
+// ping asks the writer to ping the client.
+func (c *client) ping() {
+	c.mu.Lock()
+	c.pingDue = true
+	c.mu.Unlock()
+	c.signal()
 }
 
 // readPump reads the connection until it fails, keeping the read deadline
@@ -104,10 +141,7 @@ func (c *client) readPump() {
 		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
 	})
 	c.conn.SetPingHandler(func(data string) error {
-		select {
-		case c.pongs <- data:
-		default: // a pong is already due
-		}
+		c.pong(data)
 		return nil
 	})
 	// Leave answering a close frame to the writer.
@@ -132,39 +166,68 @@ func (c *client) readPump() {
 // stopped, then closes the connection and removes the client from the hub.
 func (c *client) writePump(t *topic) {
 	defer c.hub.leave(c, t)
-	ticker := time.NewTicker(c.hub.opts.PingPeriod)
-	defer ticker.Stop()
-	for c.writeNext(ticker.C) {
+	// A timer rearmed after each ping rather than a ticker, whose channel
+	// would be one more thing for the writer to wait on.
+	pinger := time.AfterFunc(c.hub.opts.PingPeriod, c.ping)
+	defer pinger.Stop()
+	for c.writeNext(pinger) {
 	}
 	c.close(t)
 }
 
-// writeNext performs the writer's next write and reports whether the writer
-// should go on. A stopped client writes nothing more, even if messages are
-// queued: they would only delay the close frame.
-func (c *client) writeNext(ping <-chan time.Time) bool {
-	select {
-	case <-c.done:
+// writeNext waits for work and performs the writer's next write: a pong, a
+// ping, or the oldest queued message, in that order. It reports whether the
+// writer should go on. A stopped client writes nothing more, even if messages
+// are queued: they would only delay the close frame.
+func (c *client) writeNext(pinger *time.Timer) bool {
+	<-c.wake
+	c.mu.Lock()
+	if c.stopped {
+		c.mu.Unlock()
 		return false
-	default:
 	}
-	writeWait := c.hub.opts.WriteWait
+	var (
+		pong, ping bool
+		data       string
+		m          outgoing
+		ok         bool
+	)
+	switch {
+	case c.pongDue:
+		pong, data = true, c.pongData
+		c.pongDue, c.pongData = false, ""
+	case c.pingDue:
+		ping = true
+		c.pingDue = false
+	default:
+		m, ok = c.queue.pop()
+	}
+	more := c.pongDue || c.pingDue || c.queue.len() > 0
+	c.mu.Unlock()
+	if more {
+		c.signal()
+	}
+
+	deadline := time.Now().Add(c.hub.opts.WriteWait)
 	var err error
-	select {
-	case <-c.done:
-		return false
-	case m := <-c.send:
-		if err = c.conn.SetWriteDeadline(time.Now().Add(writeWait)); err == nil {
+	switch {
+	case pong:
+		err = c.conn.WriteControl(websocket.PongMessage, []byte(data), deadline)
+	case ping:
+		err = c.conn.WriteControl(websocket.PingMessage, nil, deadline)
+		pinger.Reset(c.hub.opts.PingPeriod)
+	case ok:
+		if err = c.conn.SetWriteDeadline(deadline); err == nil {
 			err = c.conn.WritePreparedMessage(m.pm)
 		}
-		c.queued.Add(-int64(m.size))
+		c.mu.Lock()
+		c.queued -= m.size
+		c.mu.Unlock()
 		if err == nil {
 			c.hub.messages.Add(1)
 		}
-	case data := <-c.pongs:
-		err = c.conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(writeWait))
-	case <-ping:
-		err = c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+	default:
+		// The token of work already done.
 	}
 	if err != nil {
 		c.stop(closeNone)
@@ -178,14 +241,17 @@ func (c *client) writeNext(ping <-chan time.Time) bool {
 // connection once the reader has returned.
 func (c *client) close(t *topic) {
 	writeWait := c.hub.opts.WriteWait
-	if c.closeCode == closeEvicted {
+	c.mu.Lock()
+	code, messages, bytes := c.closeCode, c.queue.len(), c.queued
+	c.mu.Unlock()
+	if code == closeEvicted {
 		c.hub.logger.Info("Evicted slow WebSocket client",
 			"remote_addr", c.conn.RemoteAddr().String(), "topic", t.name,
-			"queued_messages", len(c.send), "queued_bytes", c.queued.Load())
+			"queued_messages", messages, "queued_bytes", bytes)
 	}
 	sent := false
-	if c.closeCode != closeNone {
-		msg := websocket.FormatCloseMessage(c.closeCode, "")
+	if code != closeNone {
+		msg := websocket.FormatCloseMessage(code, "")
 		sent = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait)) == nil
 	}
 	if sent {

@@ -53,6 +53,10 @@ const (
 	DefaultMaxMessageSize = 4 << 10
 )
 
+// readBufferSize is the size of a connection's read buffer. It must hold a
+// control frame's payload, which is up to 125 bytes.
+const readBufferSize = 256
+
 // Close codes sent to clients. An empty close frame would read as 1005 (no
 // status) in a browser, and htmx's ws extension does not reconnect on it.
 const (
@@ -187,6 +191,11 @@ func New(logger *slog.Logger, opts Options) *Hub {
 		upgrader: websocket.Upgrader{
 			HandshakeTimeout: opts.WriteWait,
 			CheckOrigin:      opts.CheckOrigin,
+			// Clients send little but control frames, whose payload
+			// (at most 125 bytes) gorilla reads whole from the
+			// buffer; longer messages are read through it. Left at
+			// zero, every connection would keep net/http's 4 KiB.
+			ReadBufferSize: readBufferSize,
 			// Most clients are idle most of the time: lend them a
 			// write buffer only while they write.
 			WriteBufferPool: &sync.Pool{},
