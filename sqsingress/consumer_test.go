@@ -354,7 +354,7 @@ func TestConsumerResumesAfterTheQueueServiceRestarts(t *testing.T) {
 	}
 
 	// The server starts empty: create the queue again, at the same URL.
-	srv = mustStartSQSOn(t, srv.port)
+	mustStartSQSOn(t, srv.port)
 	if again := mustCreateQueue(t, client, "restart"); again != queue {
 		t.Fatalf("the restarted server's queue URL is %s, want %s", again, queue)
 	}
