@@ -59,12 +59,12 @@ func wantTel(company, ext, tel string, reported bool) func(*testing.T, *board.Bo
 	}
 }
 
-func wantTile(company, ext string, tile board.TileState, reason string) func(*testing.T, *board.Board) {
+func wantTile(company, ext string, tile board.TileState, reason board.Reason) func(*testing.T, *board.Board) {
 	return func(t *testing.T, b *board.Board) {
 		t.Helper()
 		gotTile, gotReason := mustUser(t, b, company, ext).State()
 		if gotTile != tile || gotReason != reason {
-			t.Errorf("user %s State() = %q, %q; want %q, %q", ext, gotTile, gotReason, tile, reason)
+			t.Errorf("user %s State() = %q, %+v; want %q, %+v", ext, gotTile, gotReason, tile, reason)
 		}
 	}
 }
@@ -153,7 +153,7 @@ func TestApply(t *testing.T) {
 				name:  "callee resolved and rung",
 				ev:    callEv(acme, at(2*time.Second), callA, leg(0, "ringing", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: all(wantTel(acme, "10020", board.TelRinging, false), wantTile(acme, "10020", board.TileRinging, "ringing (derived from calls)")),
+				check: all(wantTel(acme, "10020", board.TelRinging, false), wantTile(acme, "10020", board.TileRinging, board.Reason{Code: board.ReasonRinging, Value: "ringing"})),
 			},
 			{
 				name: "answered",
@@ -163,7 +163,7 @@ func TestApply(t *testing.T) {
 					if c := mustCall(t, b, acme, callA); !c.AnsweredAt.Equal(at(5*time.Second)) || c.State != board.LegConnected {
 						t.Errorf("call answered at %v state %q, want %v connected", c.AnsweredAt, c.State, at(5*time.Second))
 					}
-				}, wantTel(acme, "10020", board.TelTalking, false), wantTile(acme, "1001", board.TileTalking, "on a call (derived from calls)")),
+				}, wantTel(acme, "10020", board.TelTalking, false), wantTile(acme, "1001", board.TileTalking, board.Reason{Code: board.ReasonTalking, Value: "talking"})),
 			},
 			{
 				name: "retried update changes nothing",
@@ -398,7 +398,7 @@ func TestApply(t *testing.T) {
 				name:  "reported registered overrides the calls",
 				ev:    telEv(acme, at(time.Second), "10020", "REGISTERED"),
 				want:  []board.Change{userChange(acme, "10020")},
-				check: all(wantTel(acme, "10020", board.TelRegistered, true), wantTile(acme, "10020", board.TileAvailable, "available (phone reports registered)")),
+				check: all(wantTel(acme, "10020", board.TelRegistered, true), wantTile(acme, "10020", board.TileAvailable, board.Reason{Code: board.ReasonAvailable, Reported: true, Value: "registered"})),
 			},
 			{
 				name:  "an older report is ignored",
@@ -409,7 +409,7 @@ func TestApply(t *testing.T) {
 				name:  "rt",
 				ev:    telEv(acme, at(2*time.Second), "10020", "rt"),
 				want:  []board.Change{userChange(acme, "10020")},
-				check: wantTile(acme, "10020", board.TileRT, "on a call and ringing (phone reports rt)"),
+				check: wantTile(acme, "10020", board.TileRT, board.Reason{Code: board.ReasonRT, Reported: true, Value: "rt"}),
 			},
 			{
 				name:  "a call change no longer moves reported telephony, but still reports the user",
@@ -421,13 +421,13 @@ func TestApply(t *testing.T) {
 				name:  "an unknown value is shown as offline",
 				ev:    telEv(acme, at(4*time.Second), "10020", "unregistered"),
 				want:  []board.Change{userChange(acme, "10020")},
-				check: wantTile(acme, "10020", board.TileOffline, "offline (phone reports unregistered)"),
+				check: wantTile(acme, "10020", board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}),
 			},
 			{
 				name:  "an empty report is unknown",
 				ev:    telEv(acme, at(5*time.Second), "10020", ""),
 				want:  []board.Change{userChange(acme, "10020")},
-				check: all(wantTel(acme, "10020", board.TelUnknown, true), wantTile(acme, "10020", board.TileUnknown, "nothing reported yet")),
+				check: all(wantTel(acme, "10020", board.TelUnknown, true), wantTile(acme, "10020", board.TileUnknown, board.Reason{Code: board.ReasonNothingReported})),
 			},
 		}},
 		{"presence", []step{
@@ -438,7 +438,7 @@ func TestApply(t *testing.T) {
 					Until: time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC),
 				}},
 				want: []board.Change{userChange(acme, "230")},
-				check: all(wantTile(acme, "230", board.TileDND, "do not disturb: Meeting"), func(t *testing.T, b *board.Board) {
+				check: all(wantTile(acme, "230", board.TileDND, board.Reason{Code: board.ReasonDND, Value: "dnd", Message: "Meeting"}), func(t *testing.T, b *board.Board) {
 					u := mustUser(t, b, acme, "230")
 					if !u.Until.Equal(time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC)) || u.Email != "johndoe@example.com" {
 						t.Errorf("user = %+v, want until 21:59 and the email", u)
@@ -449,7 +449,7 @@ func TestApply(t *testing.T) {
 				name: "empty status is available",
 				ev:   presEv(acme, at(time.Minute), "230", "", ""),
 				want: []board.Change{userChange(acme, "230")},
-				check: all(wantTile(acme, "230", board.TileAvailable, "available (no phone report yet)"), func(t *testing.T, b *board.Board) {
+				check: all(wantTile(acme, "230", board.TileAvailable, board.Reason{Code: board.ReasonNoPhoneReport}), func(t *testing.T, b *board.Board) {
 					if u := mustUser(t, b, acme, "230"); u.Status != board.StatusAvailable || !u.Until.IsZero() {
 						t.Errorf("status %q until %v, want available, no until", u.Status, u.Until)
 					}
@@ -459,13 +459,13 @@ func TestApply(t *testing.T) {
 				name:  "a status unknown to us counts as away",
 				ev:    presEv(acme, at(2*time.Minute), "230", "MUR", "Lunch"),
 				want:  []board.Change{userChange(acme, "230")},
-				check: wantTile(acme, "230", board.TileAway, "away (status mur): Lunch"),
+				check: wantTile(acme, "230", board.TileAway, board.Reason{Code: board.ReasonStatus, Value: "mur", Message: "Lunch"}),
 			},
 			{
 				name: "an email-only event joins the user with that email",
 				ev:   board.Event{Company: acme, At: at(3 * time.Minute), Presence: &board.Presence{Email: "JohnDoe@Example.com", Status: "away"}},
 				want: []board.Change{userChange(acme, "230")},
-				check: all(wantTile(acme, "230", board.TileAway, "away"), func(t *testing.T, b *board.Board) {
+				check: all(wantTile(acme, "230", board.TileAway, board.Reason{Code: board.ReasonAway, Value: "away"}), func(t *testing.T, b *board.Board) {
 					if u := mustUser(t, b, acme, "230"); u.Email != "johndoe@example.com" {
 						t.Errorf("email = %q, want the known spelling kept", u.Email)
 					}
@@ -483,7 +483,7 @@ func TestApply(t *testing.T) {
 				name:  "dnd beats registered, talking beats dnd",
 				ev:    telEv(acme, at(6*time.Minute), "230", "talking"),
 				want:  []board.Change{userChange(acme, "230")},
-				check: wantTile(acme, "230", board.TileTalking, "on a call (phone reports talking)"),
+				check: wantTile(acme, "230", board.TileTalking, board.Reason{Code: board.ReasonTalking, Reported: true, Value: "talking"}),
 			},
 		}},
 		{"conferences", []step{
@@ -735,24 +735,24 @@ func TestUserState(t *testing.T) {
 		name   string
 		u      board.User
 		tile   board.TileState
-		reason string
+		reason board.Reason
 	}{
-		{"nothing known", board.User{Telephony: board.TelUnknown}, board.TileUnknown, "nothing reported yet"},
-		{"rt beats dnd", board.User{Telephony: board.TelRT, TelephonyReported: true, Status: board.StatusDND}, board.TileRT, "on a call and ringing (phone reports rt)"},
-		{"talking derived", board.User{Telephony: board.TelTalking}, board.TileTalking, "on a call (derived from calls)"},
-		{"ringing beats away", board.User{Telephony: board.TelRinging, TelephonyReported: true, Status: board.StatusAway}, board.TileRinging, "ringing (phone reports ringing)"},
-		{"dnd without message", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusDND}, board.TileDND, "do not disturb"},
-		{"dnd beats offline", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusDND, Message: "Off"}, board.TileDND, "do not disturb: Off"},
-		{"away", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAway, Message: "Back at 3"}, board.TileAway, "away: Back at 3"},
-		{"registered", board.User{Telephony: board.TelRegistered, TelephonyReported: true}, board.TileAvailable, "available (phone reports registered)"},
-		{"offline beats presence available", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusAvailable}, board.TileOffline, "offline (phone reports unregistered)"},
-		{"available without phone", board.User{Telephony: board.TelUnknown, Status: board.StatusAvailable}, board.TileAvailable, "available (no phone report yet)"},
+		{"nothing known", board.User{Telephony: board.TelUnknown}, board.TileUnknown, board.Reason{Code: board.ReasonNothingReported}},
+		{"rt beats dnd", board.User{Telephony: board.TelRT, TelephonyReported: true, Status: board.StatusDND}, board.TileRT, board.Reason{Code: board.ReasonRT, Reported: true, Value: "rt"}},
+		{"talking derived", board.User{Telephony: board.TelTalking}, board.TileTalking, board.Reason{Code: board.ReasonTalking, Value: "talking"}},
+		{"ringing beats away", board.User{Telephony: board.TelRinging, TelephonyReported: true, Status: board.StatusAway}, board.TileRinging, board.Reason{Code: board.ReasonRinging, Reported: true, Value: "ringing"}},
+		{"dnd without message", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusDND}, board.TileDND, board.Reason{Code: board.ReasonDND, Value: "dnd"}},
+		{"dnd beats offline", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusDND, Message: "Off"}, board.TileDND, board.Reason{Code: board.ReasonDND, Value: "dnd", Message: "Off"}},
+		{"away", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusAway, Message: "Back at 3"}, board.TileAway, board.Reason{Code: board.ReasonAway, Value: "away", Message: "Back at 3"}},
+		{"registered", board.User{Telephony: board.TelRegistered, TelephonyReported: true}, board.TileAvailable, board.Reason{Code: board.ReasonAvailable, Reported: true, Value: "registered"}},
+		{"offline beats presence available", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusAvailable}, board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}},
+		{"available without phone", board.User{Telephony: board.TelUnknown, Status: board.StatusAvailable}, board.TileAvailable, board.Reason{Code: board.ReasonNoPhoneReport}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tile, reason := tt.u.State()
 			if tile != tt.tile || reason != tt.reason {
-				t.Errorf("State() = %q, %q; want %q, %q", tile, reason, tt.tile, tt.reason)
+				t.Errorf("State() = %q, %+v; want %q, %+v", tile, reason, tt.tile, tt.reason)
 			}
 		})
 	}

@@ -159,6 +159,37 @@ type Change struct {
 	Removed bool
 }
 
+// Reason says why a tile shows its state, as a code and its parameters.
+// Package views turns it into words.
+type Reason struct {
+	Code ReasonCode
+	// Reported is true when the telephony value came from the phone
+	// (presence:telephony), false when derived from the user's calls.
+	Reported bool
+	// Value is the raw telephony or manual status behind the state, e.g.
+	// "talking", "unregistered" or "mur".
+	Value string
+	// Message is the user's own status message, for dnd and away.
+	Message string
+}
+
+// ReasonCode names why a tile shows its state.
+type ReasonCode string
+
+// Reason codes, one per rule of User.State.
+const (
+	ReasonRT              ReasonCode = "rt"               // on a call and ringing
+	ReasonTalking         ReasonCode = "talking"          // on a call
+	ReasonRinging         ReasonCode = "ringing"          // ringing
+	ReasonDND             ReasonCode = "dnd"              // manual status do not disturb
+	ReasonAway            ReasonCode = "away"             // manual status away
+	ReasonStatus          ReasonCode = "status"           // another manual status (Value)
+	ReasonAvailable       ReasonCode = "available"        // phone registered and idle
+	ReasonNoPhoneReport   ReasonCode = "no_phone_report"  // available, no phone report yet
+	ReasonOffline         ReasonCode = "offline"          // phone reports Value, not reachable
+	ReasonNothingReported ReasonCode = "nothing_reported" // nothing known yet
+)
+
 // TileState is what a user's tile shows, chosen by State's precedence rule.
 type TileState string
 

@@ -27,53 +27,48 @@ type userRec struct {
 //  2. dnd: Status "dnd".
 //  3. away: Status "away" or any other manual status that is not
 //     "available" (e.g. "mur"): the user said they are not simply
-//     available, and the reason shows the raw value.
+//     available, and the reason carries the raw value.
 //  4. available: Telephony "registered", or Telephony not reported as
 //     something else while Status is "available".
 //  5. offline: a reported Telephony value that is none of the above (e.g.
 //     "unregistered"): the phone is not reachable, whatever the status says.
 //  6. unknown: nothing reported yet.
 //
-// The reason is a short human sentence for the tile, e.g. "on a call (phone
-// reports talking)" or "do not disturb: Meeting".
-func (u User) State() (TileState, string) {
-	src := "derived from calls"
-	if u.TelephonyReported {
-		src = "phone reports " + u.Telephony
-	}
+// The reason is a code with its parameters, never a sentence: package views
+// chooses the words, in the viewer's language.
+func (u User) State() (TileState, Reason) {
+	r := Reason{Reported: u.TelephonyReported, Value: u.Telephony}
 	switch u.Telephony {
 	case TelRT:
-		return TileRT, "on a call and ringing (" + src + ")"
+		r.Code = ReasonRT
+		return TileRT, r
 	case TelTalking:
-		return TileTalking, "on a call (" + src + ")"
+		r.Code = ReasonTalking
+		return TileTalking, r
 	case TelRinging:
-		return TileRinging, "ringing (" + src + ")"
+		r.Code = ReasonRinging
+		return TileRinging, r
 	}
 	switch u.Status {
 	case "", StatusAvailable:
 	case StatusDND:
-		return TileDND, withMessage("do not disturb", u.Message)
+		return TileDND, Reason{Code: ReasonDND, Value: u.Status, Message: u.Message}
 	case StatusAway:
-		return TileAway, withMessage("away", u.Message)
+		return TileAway, Reason{Code: ReasonAway, Value: u.Status, Message: u.Message}
 	default:
-		return TileAway, withMessage("away (status "+u.Status+")", u.Message)
+		return TileAway, Reason{Code: ReasonStatus, Value: u.Status, Message: u.Message}
 	}
 	switch {
 	case u.Telephony == TelRegistered:
-		return TileAvailable, "available (" + src + ")"
+		r.Code = ReasonAvailable
+		return TileAvailable, r
 	case u.TelephonyReported && u.Telephony != TelUnknown:
-		return TileOffline, "offline (" + src + ")"
+		r.Code = ReasonOffline
+		return TileOffline, r
 	case u.Status == StatusAvailable:
-		return TileAvailable, "available (no phone report yet)"
+		return TileAvailable, Reason{Code: ReasonNoPhoneReport}
 	}
-	return TileUnknown, "nothing reported yet"
-}
-
-func withMessage(s, msg string) string {
-	if msg == "" {
-		return s
-	}
-	return s + ": " + msg
+	return TileUnknown, Reason{Code: ReasonNothingReported}
 }
 
 func (u User) clone() User {

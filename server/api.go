@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/views"
 )
 
 // The JSON of GET /api/v1/state. Field names are a public contract:
@@ -136,7 +137,7 @@ func newAPIState(snap board.Snapshot, company string) apiState {
 			Telephony: u.Telephony, TelephonyReported: u.TelephonyReported,
 			Status: u.Status, Message: str(u.Message), Until: tm(u.Until), Location: str(u.Location),
 			InConference: u.InConference,
-			State:        string(state), StateReason: reason, Since: tm(u.Since),
+			State:        string(state), StateReason: views.ReasonText(reason), Since: tm(u.Since),
 			CallIDs: callIDs,
 		})
 	}

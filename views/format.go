@@ -105,3 +105,40 @@ func pad2(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// ReasonText says in words why a tile shows its state, e.g. "on a call
+// (phone reports talking)" or "do not disturb: Meeting".
+func ReasonText(r board.Reason) string {
+	src := "derived from calls"
+	if r.Reported {
+		src = "phone reports " + r.Value
+	}
+	switch r.Code {
+	case board.ReasonRT:
+		return "on a call and ringing (" + src + ")"
+	case board.ReasonTalking:
+		return "on a call (" + src + ")"
+	case board.ReasonRinging:
+		return "ringing (" + src + ")"
+	case board.ReasonDND:
+		return withMessage("do not disturb", r.Message)
+	case board.ReasonAway:
+		return withMessage("away", r.Message)
+	case board.ReasonStatus:
+		return withMessage("away (status "+r.Value+")", r.Message)
+	case board.ReasonAvailable:
+		return "available (" + src + ")"
+	case board.ReasonNoPhoneReport:
+		return "available (no phone report yet)"
+	case board.ReasonOffline:
+		return "offline (" + src + ")"
+	}
+	return "nothing reported yet"
+}
+
+func withMessage(s, msg string) string {
+	if msg == "" {
+		return s
+	}
+	return s + ": " + msg
+}

@@ -269,7 +269,7 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		Department: u.Department,
 		Telephony:  u.Telephony,
 		State:      Label(state),
-		Reason:     why,
+		Reason:     ReasonText(why),
 		Message:    u.Message,
 		Until:      u.Until,
 		Since:      u.Since,
