@@ -22,8 +22,14 @@ type step struct {
 func runSteps(t *testing.T, steps []step) {
 	t.Helper()
 	b := board.New(board.Options{})
-	if got := b.Apply(tick(t0)); !slices.Equal(got, []board.Change{dayChange}) {
-		t.Fatalf("first tick: changes = %v, want the day", got)
+	if got := b.Apply(tick(t0)); got != nil {
+		t.Fatalf("first tick: changes = %v, want none: no company is known yet", got)
+	}
+	// A company's first event sets its day.
+	for _, company := range []string{acme, globex} {
+		if got := b.Apply(board.Event{Company: company, At: t0}); !slices.Equal(got, []board.Change{dayChange(company)}) {
+			t.Fatalf("first event of %s: changes = %v, want its day", company, got)
+		}
 	}
 	for i, s := range steps {
 		seq := b.Seq()
@@ -375,16 +381,16 @@ func TestApply(t *testing.T) {
 				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
 			},
 			{
-				name:  "ringing keeps the held leg on hold",
+				name:  "a later status that is not HOLD ends the hold; ringing does not un-answer",
 				ev:    callEv(acme, at(3*time.Second), callA, leg(0, "ringing", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected),
 			},
 			{
 				name:  "a new leg may ring",
 				ev:    callEv(acme, at(4*time.Second), callA, leg(1, "ringing", user20, ptr(local("10021", "user21", "")))),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), userChange(acme, "10021"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegRinging, at(time.Second), board.LegHold, board.LegRinging),
+				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected, board.LegRinging),
 			},
 		}},
 		{"reported telephony beats derived", []step{
@@ -456,10 +462,10 @@ func TestApply(t *testing.T) {
 				}),
 			},
 			{
-				name:  "a status unknown to us counts as away",
+				name:  "a status unknown to us is not away: the tile follows the phone, the reason carries the value",
 				ev:    presEv(acme, at(2*time.Minute), "230", "MUR", "Lunch"),
 				want:  []board.Change{userChange(acme, "230")},
-				check: wantTile(acme, "230", board.TileAway, board.Reason{Code: board.ReasonStatus, Value: "mur", Message: "Lunch"}),
+				check: wantTile(acme, "230", board.TileUnknown, board.Reason{Code: board.ReasonStatus, Value: "mur", Message: "Lunch"}),
 			},
 			{
 				name: "an email-only event joins the user with that email",
@@ -643,7 +649,7 @@ func TestApply(t *testing.T) {
 			{
 				name: "the day rolls over",
 				ev:   tick(time.Date(2024, 7, 25, 0, 0, 0, 0, time.UTC)),
-				want: []board.Change{queueChange(acme, "Support"), agentChange(acme, "201"), dayChange},
+				want: []board.Change{queueChange(acme, "Support"), agentChange(acme, "201"), dayChange(acme), dayChange(globex)},
 				check: func(t *testing.T, b *board.Board) {
 					q, _ := b.Queue(acme, "Support")
 					a, _ := b.Agent(acme, "201")
@@ -761,8 +767,8 @@ func TestUserState(t *testing.T) {
 func TestOptionsLocation(t *testing.T) {
 	berlin := time.FixedZone("CEST", 2*60*60)
 	b := board.New(board.Options{Location: berlin})
-	b.Apply(tick(time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC)))
-	if got := b.Apply(tick(time.Date(2024, 7, 24, 22, 0, 0, 0, time.UTC))); !slices.Equal(got, []board.Change{dayChange}) {
+	b.Apply(board.Event{Company: acme, At: time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC)})
+	if got := b.Apply(tick(time.Date(2024, 7, 24, 22, 0, 0, 0, time.UTC))); !slices.Equal(got, []board.Change{dayChange(acme)}) {
 		t.Fatalf("changes at local midnight = %v, want the day", got)
 	}
 	if s := b.Snapshot(); s.Day != "2024-07-25" {

@@ -71,7 +71,9 @@ func agentChange(company, ext string) board.Change {
 	return board.Change{Kind: board.ChangeAgent, Company: company, Key: ext}
 }
 
-var dayChange = board.Change{Kind: board.ChangeDay}
+func dayChange(company string) board.Change {
+	return board.Change{Kind: board.ChangeDay, Company: company}
+}
 
 // mustUser returns the user or fails the test.
 func mustUser(tb testing.TB, b *board.Board, company, ext string) board.User {
