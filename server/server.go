@@ -200,6 +200,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
 	}
 	s.metrics.watchLag(log, s.state)
+	s.metrics.watchBoard(s.state)
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
