@@ -366,31 +366,31 @@ func TestApply(t *testing.T) {
 				name:  "first seen on hold",
 				ev:    callEv(acme, at(0), callA, leg(0, "HOLD", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, time.Time{}, board.LegHold),
+				check: wantCall(acme, callA, board.LegHold, at(0), board.LegHold), // a held call was answered
 			},
 			{
 				name:  "hold to connected applies",
 				ev:    callEv(acme, at(time.Second), callA, leg(0, "connected", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected),
 			},
 			{
 				name:  "connected to hold applies",
 				ev:    callEv(acme, at(2*time.Second), callA, leg(0, "hold", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+				check: wantCall(acme, callA, board.LegHold, at(0), board.LegHold),
 			},
 			{
 				name:  "a later status that is not HOLD ends the hold; ringing does not un-answer",
 				ev:    callEv(acme, at(3*time.Second), callA, leg(0, "ringing", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected),
 			},
 			{
 				name:  "a new leg may ring",
 				ev:    callEv(acme, at(4*time.Second), callA, leg(1, "ringing", user20, ptr(local("10021", "user21", "")))),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), userChange(acme, "10021"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected, board.LegRinging),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected, board.LegRinging),
 			},
 		}},
 		{"reported telephony beats derived", []step{

@@ -53,34 +53,35 @@ func legEqual(a, b Leg) bool {
 }
 
 // applyCall creates or updates an active call (see CallUpsert for how legs
-// merge). An ended call (tombstoned) changes nothing. An event older than
-// the call's last update changes only what is true whatever the order: the
-// call started no later and, if it shows a connected leg, was answered no
-// later than it says, and the people it names exist.
+// merge).
+//
+// Events arrive in any order (concurrent webhooks, SQS), so whatever an
+// event says that stays true later is kept whenever it arrives: the people
+// it names exist, the queue members it reveals are members, the call
+// started no later than it says. An ended call (tombstoned) keeps only
+// that. An event older than the call's last update also answers the call:
+// a leg it shows connected or on hold (or ringing to a callee whose
+// "talking" report came between it and the call's last update) answered
+// the call by then, and the same leg, still ringing to the same callee, is
+// connected, as it would be had the events come in order.
 func (b *Board) applyCall(company string, at time.Time, e *CallUpsert) {
 	if e.ID == "" {
 		return
 	}
 	k := key{company, e.ID}
-	if b.ended(k) {
-		return
-	}
-	t := b.tenants[company]
 	for i := range e.Legs {
 		b.learnParty(company, &e.Legs[i].Caller)
 		b.learnParty(company, e.Legs[i].Callee)
 	}
+	b.learnMembers(company, e.Legs)
+	if b.ended(k) {
+		return
+	}
+	t := b.tenants[company]
 	started := within(e.StartedAt, at.Add(b.opts.MaxSkew), at)
 	c, ok := b.calls[k]
 	if ok && at.Before(c.UpdatedAt) {
-		b.touchCall(k)
-		if started.Before(c.StartedAt) {
-			c.StartedAt = started
-		}
-		if slices.ContainsFunc(e.Legs, func(l Leg) bool { return strings.EqualFold(l.State, LegConnected) }) &&
-			(c.AnsweredAt.IsZero() || at.Before(c.AnsweredAt)) {
-			c.AnsweredAt = at
-		}
+		b.applyStaleCall(k, c, at, started, e)
 		return
 	}
 	if !ok && len(t.calls) >= b.opts.Limits.Calls {
@@ -108,8 +109,46 @@ func (b *Board) applyCall(company string, at time.Time, e *CallUpsert) {
 	c.summarize(at)
 
 	b.relink(k, c, oldQueue, oldParties)
-	b.learnMembers(c)
 	b.reinfer(c)
+}
+
+// applyStaleCall applies what an event older than the call's last update
+// still says (see applyCall).
+func (b *Board) applyStaleCall(k key, c *callRec, at, started time.Time, e *CallUpsert) {
+	b.touchCall(k)
+	if started.Before(c.StartedAt) {
+		c.StartedAt = started
+	}
+	var legs []Leg
+	for _, l := range e.Legs {
+		answeredAt := at
+		switch st := strings.ToLower(l.State); {
+		case answered(st):
+		case st == LegRinging:
+			u, ok := b.users[key{k.company, b.userExt(k.company, l.Callee)}]
+			if !ok || !u.TelephonyReported || u.Telephony != TelTalking || u.TelAt.Before(at) || u.TelAt.After(c.UpdatedAt) {
+				continue
+			}
+			answeredAt = u.TelAt
+		default:
+			continue
+		}
+		if c.AnsweredAt.IsZero() || answeredAt.Before(c.AnsweredAt) {
+			c.AnsweredAt = answeredAt
+		}
+		i := slices.IndexFunc(c.Legs, func(x Leg) bool { return x.Index == l.Index })
+		if i < 0 || c.Legs[i].State != LegRinging || l.Callee == nil || c.Legs[i].Callee == nil || !sameParty(*l.Callee, *c.Legs[i].Callee) {
+			continue
+		}
+		if legs == nil {
+			legs = slices.Clone(c.Legs) // stored slices are never mutated in place
+		}
+		legs[i].State = LegConnected
+	}
+	if legs != nil {
+		c.Legs = legs
+		c.summarize(c.UpdatedAt)
+	}
 }
 
 // relink recomputes the call's local parties (the users its legs name) and
@@ -154,8 +193,8 @@ func (b *Board) reinfer(c *callRec) {
 // ringing when any leg is, else the state of the newest leg: in a ring-all
 // queue one agent answering answers the call, whatever the losing legs
 // say. Direction, queue and trunk are the newest leg's that has them.
-// AnsweredAt is set to at when a leg is connected and the call was not
-// answered before.
+// AnsweredAt is set to at when a leg is connected or on hold and the call
+// was not answered before.
 func (c *Call) summarize(at time.Time) {
 	c.State, c.Direction, c.Queue, c.Trunk = "", DirectionUnknown, "", ""
 	var connected, hold, ringing bool
@@ -178,7 +217,7 @@ func (c *Call) summarize(at time.Time) {
 	case ringing:
 		c.State = LegRinging
 	}
-	if connected && c.AnsweredAt.IsZero() {
+	if (connected || hold) && c.AnsweredAt.IsZero() {
 		c.AnsweredAt = at
 	}
 }

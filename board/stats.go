@@ -1,6 +1,9 @@
 package board
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // rollDay moves the company to the day of its clock when that is later
 // than its day: its queues' and agents' daily figures reset, its set of
@@ -109,16 +112,17 @@ func (b *Board) deriveQueue(k key, q *QueueStats) {
 	}
 }
 
-// learnMembers makes every local callee of c's legs that name a queue,
-// rung or answered, a member of that queue for the rest of the day.
-func (b *Board) learnMembers(c *callRec) {
-	for i := range c.Legs {
-		l := &c.Legs[i]
-		if l.Queue == "" || (l.State != LegRinging && !answered(l.State)) {
+// learnMembers makes every local callee of legs that name a queue, rung or
+// answered, a member of that queue for the rest of the day.
+func (b *Board) learnMembers(company string, legs []Leg) {
+	for i := range legs {
+		l := &legs[i]
+		st := strings.ToLower(l.State)
+		if l.Queue == "" || (st != LegRinging && !answered(st)) {
 			continue
 		}
-		if ext := b.userExt(c.Company, l.Callee); ext != "" {
-			b.addMember(key{c.Company, l.Queue}, ext)
+		if ext := b.userExt(company, l.Callee); ext != "" {
+			b.addMember(key{company, l.Queue}, ext)
 		}
 	}
 }
