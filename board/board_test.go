@@ -753,6 +753,12 @@ func TestUserState(t *testing.T) {
 		{"registered", board.User{Telephony: board.TelRegistered, TelephonyReported: true}, board.TileAvailable, board.Reason{Code: board.ReasonAvailable, Reported: true, Value: "registered"}},
 		{"offline beats presence available", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusAvailable}, board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}},
 		{"available without phone", board.User{Telephony: board.TelUnknown, Status: board.StatusAvailable}, board.TileAvailable, board.Reason{Code: board.ReasonNoPhoneReport}},
+		{"busy is do not disturb", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusBusy}, board.TileDND, board.Reason{Code: board.ReasonBusy, Value: "busy"}},
+		{"offline status is offline, not away", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusOffline}, board.TileOffline, board.Reason{Code: board.ReasonStatusOffline, Value: "offline"}},
+		{"unavailable status is offline", board.User{Telephony: board.TelUnknown, Status: board.StatusUnavailable, Message: "Sick"}, board.TileOffline, board.Reason{Code: board.ReasonStatusOffline, Value: "unavailable", Message: "Sick"}},
+		{"an unknown status follows the phone, shown as received", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: "mur"}, board.TileAvailable, board.Reason{Code: board.ReasonStatus, Value: "mur"}},
+		{"an unknown status, phone unregistered", board.User{Telephony: "unregistered", TelephonyReported: true, Status: "mur"}, board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}},
+		{"talking beats an offline status", board.User{Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusOffline}, board.TileTalking, board.Reason{Code: board.ReasonTalking, Reported: true, Value: "talking"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,9 +81,9 @@ func sortedValues[V any](m map[key]V) []V {
 // MarshalBinary encodes the board's full internal state: every company's
 // sequence, day and clock, users with their per-facet and per-device times,
 // active calls, tombstones, conferences, today's counters, the set of
-// counted completed calls, today's learned queue members and Seq. A board restored with UnmarshalBinary and fed the remaining
-// events ends equal to one fed every event. Equal boards encode to equal
-// bytes.
+// counted completed calls, today's learned queue members and Seq. A board
+// restored with UnmarshalBinary and fed the remaining events ends equal to
+// one fed every event. Equal boards encode to equal bytes.
 func (b *Board) MarshalBinary() ([]byte, error) {
 	s := state{
 		Version:     stateVersion,

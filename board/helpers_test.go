@@ -1,6 +1,7 @@
 package board_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -103,4 +104,14 @@ func mustMarshal(tb testing.TB, b *board.Board) []byte {
 		tb.Fatalf("MarshalBinary: %v", err)
 	}
 	return data
+}
+
+// stringOf is v as JSON, for comparing states.
+func stringOf(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatalf("encode: %v", err)
+	}
+	return string(b)
 }

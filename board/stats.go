@@ -132,12 +132,19 @@ func (b *Board) learnMembers(company string, legs []Leg) {
 // when their tile is available. The tile is the user's as of the last
 // commit: users' derived state is only recomputed by commit, which then
 // moves Free of all the user's queues, this one included, when the tile
-// turns available or stops being so.
+// turns available or stops being so. Beyond Limits.QueueMembers of the
+// company nothing is learned.
 func (b *Board) addMember(k key, ext string) {
 	set := b.members[k]
 	if _, ok := set[ext]; ok {
 		return
 	}
+	t := b.tenant(k.company)
+	if t.members >= b.opts.Limits.QueueMembers {
+		b.hit(LimitQueueMembers)
+		return
+	}
+	t.members++
 	b.touchQueue(k, false)
 	q := b.ensureQueue(k)
 	uk := key{k.company, ext}
