@@ -39,6 +39,14 @@ type state struct {
 	Agents      []*AgentStats
 	Completed   []completedID
 	Members     []queueMembers `json:",omitempty"`
+	// ConferenceEnds: version 2.
+	ConferenceEnds []conferenceEnd `json:",omitempty"`
+}
+
+// conferenceEnd is a remembered conference end (see Board.endConference).
+type conferenceEnd struct {
+	Company, ID string
+	At, Seen    time.Time
 }
 
 // queueMembers are one queue's learned members, extensions sorted.
@@ -102,6 +110,10 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 		s.Companies = append(s.Companies, companyState{Company: name, Seq: t.seq, Day: t.day, Now: t.now})
 		for _, id := range slices.Sorted(maps.Keys(t.tombs)) {
 			s.Tombstones = append(s.Tombstones, tombstone{Company: name, ID: id, At: t.tombs[id]})
+		}
+		for _, id := range slices.Sorted(maps.Keys(t.confEnds)) {
+			end := t.confEnds[id]
+			s.ConferenceEnds = append(s.ConferenceEnds, conferenceEnd{Company: name, ID: id, At: end.At, Seen: end.Seen})
 		}
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(b.completed), compareKeys) {
@@ -237,6 +249,11 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		t := n.tenant(c.Company)
 		t.confs[c.ID] = struct{}{}
 		t.confFloor.include(c.SeenAt)
+	}
+	for _, e := range s.ConferenceEnds {
+		t := n.tenant(e.Company)
+		t.confEnds[e.ID] = confEnd{At: e.At, Seen: e.Seen}
+		t.confFloor.include(e.Seen)
 	}
 	for _, q := range s.Queues {
 		if q == nil {

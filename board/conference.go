@@ -43,13 +43,20 @@ func participantID(p ConferenceParticipant) (id string, ok bool) {
 
 // openConference returns the conference for an event at time at, creating
 // it, or nil when the event is older than the conference's last update or
-// the company has Limits.Conferences live already.
+// not later than its end, or the company has Limits.Conferences live
+// already.
 func (b *Board) openConference(k key, at time.Time) *confRec {
 	c, ok := b.confs[k]
 	if ok && at.Before(c.UpdatedAt) {
 		return nil
 	}
 	t := b.tenants[k.company]
+	if end, ended := t.confEnds[k.id]; ended {
+		if !at.After(end.At) {
+			return nil
+		}
+		delete(t.confEnds, k.id) // the same id live again, after its end
+	}
 	if !ok && len(t.confs) >= b.opts.Limits.Conferences {
 		b.hit(LimitConferences)
 		return nil
@@ -72,12 +79,10 @@ func (b *Board) applyConference(company string, at time.Time, e *ConferenceUpser
 		return
 	}
 	k := key{company, e.ID}
+	// Whoever an event names exists, whenever it arrives (see applyCall).
+	b.learnParticipants(company, e.Participants)
 	if len(e.Participants) == 0 {
-		// Nobody left: the conference ended (when the event is not older
-		// than what the conference reflects).
-		if c, ok := b.confs[k]; ok && !at.Before(c.UpdatedAt) {
-			b.removeConference(k)
-		}
+		b.endConference(k, at)
 		return
 	}
 	c := b.openConference(k, at)
@@ -118,6 +123,7 @@ func (b *Board) applyConferenceJoin(company string, at time.Time, e *ConferenceJ
 	if e.ID == "" {
 		return
 	}
+	b.learnParticipants(company, []ConferenceParticipant{e.Participant})
 	c := b.openConference(key{company, e.ID}, at)
 	if c == nil {
 		return
@@ -153,6 +159,29 @@ func (b *Board) touchParticipants(company string, parts []ConferenceParticipant)
 			b.touchUser(key{company, ext}, false)
 		}
 	}
+}
+
+// endConference ends the conference at time at, unless an update newer than
+// at shows it live, and remembers the end so that an older event arriving
+// later does not bring it back (for Options.ConferenceTTL; beyond
+// Limits.Conferences remembered ends, the end is not remembered).
+func (b *Board) endConference(k key, at time.Time) {
+	if c, ok := b.confs[k]; ok {
+		if at.Before(c.UpdatedAt) {
+			return
+		}
+		b.removeConference(k)
+	}
+	t := b.tenants[k.company]
+	if end, ok := t.confEnds[k.id]; ok && !at.After(end.At) {
+		return
+	}
+	if _, ok := t.confEnds[k.id]; !ok && len(t.confEnds) >= b.opts.Limits.Conferences {
+		b.hit(LimitConferences)
+		return
+	}
+	t.confEnds[k.id] = confEnd{At: at, Seen: t.now}
+	t.confFloor.include(t.now)
 }
 
 func (b *Board) removeConference(k key) {

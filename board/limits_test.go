@@ -110,3 +110,37 @@ func TestFakeExtensionsFromOneIntegration(t *testing.T) {
 		t.Errorf("user limit hit %d times, want 19,000", n)
 	}
 }
+
+// TestConferenceEnds: a progress event listing nobody ends the conference,
+// and a retried or late older event does not bring it back, also after a
+// restart; two guests with the same name are two participants.
+func TestConferenceEnds(t *testing.T) {
+	b := board.New(board.Options{})
+	guests := []board.ConferenceParticipant{{ID: "jid-1", Name: "Guest"}, {ID: "jid-2", Name: "Guest"}, {Name: "Guest"}, {Name: "Guest"}}
+	up := func(when time.Time, parts ...board.ConferenceParticipant) board.Event {
+		return board.Event{Company: acme, At: when, Conference: &board.ConferenceUpsert{ID: "c1", Participants: parts}}
+	}
+	b.Apply(up(at(0), guests...))
+	if c, _ := b.Conference(acme, "c1"); len(c.Participants) != 4 {
+		t.Fatalf("participants = %+v, want four guests", c.Participants)
+	}
+	b.Apply(up(at(time.Minute)))
+	if _, ok := b.Conference(acme, "c1"); ok {
+		t.Fatal("a conference listing nobody is still live")
+	}
+	restored := board.New(board.Options{})
+	if err := restored.UnmarshalBinary(mustMarshal(t, b)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bd := range []*board.Board{b, restored} {
+		bd.Apply(up(at(30*time.Second), guests[0]))
+		bd.Apply(board.Event{Company: acme, At: at(40 * time.Second), ConferenceJoin: &board.ConferenceJoin{ID: "c1", Participant: guests[1]}})
+		if _, ok := bd.Conference(acme, "c1"); ok {
+			t.Error("an event older than the end brought the conference back")
+		}
+		bd.Apply(up(at(2*time.Minute), guests[0]))
+		if _, ok := bd.Conference(acme, "c1"); !ok {
+			t.Error("the conference live again after its end is not shown")
+		}
+	}
+}

@@ -24,7 +24,9 @@ type tenant struct {
 	calls map[string]struct{}  // active call ids
 	confs map[string]struct{}  // live conference ids
 	tombs map[string]time.Time // ended call id → its receive time
-	users int
+	// confEnds: conferences a progress event listing nobody ended.
+	confEnds map[string]confEnd
+	users    int
 	// members counts learned (queue, member) pairs.
 	members int
 
@@ -32,6 +34,13 @@ type tenant struct {
 	// time, so that expiry scans only when something can expire. They never
 	// change results, only how often a scan runs.
 	callFloor, confFloor, tombFloor floor
+}
+
+// confEnd is when a conference ended: At, the ending event's trusted time
+// (older events for the conference change nothing), and Seen, the
+// company's clock then (it is forgotten after Options.ConferenceTTL).
+type confEnd struct {
+	At, Seen time.Time
 }
 
 // CompanyState is one company's sequence and day (Snapshot.Companies).
@@ -51,11 +60,12 @@ func (b *Board) tenant(company string) *tenant {
 	t, ok := b.tenants[company]
 	if !ok {
 		t = &tenant{
-			company: company,
-			loc:     b.location(company),
-			calls:   make(map[string]struct{}),
-			confs:   make(map[string]struct{}),
-			tombs:   make(map[string]time.Time),
+			company:  company,
+			loc:      b.location(company),
+			calls:    make(map[string]struct{}),
+			confs:    make(map[string]struct{}),
+			tombs:    make(map[string]time.Time),
+			confEnds: make(map[string]confEnd),
 		}
 		b.tenants[company] = t
 	}
@@ -142,6 +152,13 @@ func (b *Board) expire(t *tenant) {
 				b.removeConference(k)
 			} else {
 				t.confFloor.include(c.SeenAt)
+			}
+		}
+		for id, end := range t.confEnds {
+			if end.Seen.Before(cutoff) {
+				delete(t.confEnds, id)
+			} else {
+				t.confFloor.include(end.Seen)
 			}
 		}
 	}

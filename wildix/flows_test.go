@@ -238,7 +238,7 @@ func TestFlows(t *testing.T) {
 // the sender is no longer on, so when the first callee answered is then
 // unknown (the board shows the transfer correctly either way).
 func TestFlowsOrderIndependent(t *testing.T) {
-	files := []string{"live_ringall.json", "live_ringall_missed.json", "live_transfer.json", "legacy_hold.json", "devices.json"}
+	files := []string{"live_ringall.json", "live_ringall_missed.json", "live_transfer.json", "legacy_hold.json", "devices.json", "conference_guests.json"}
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, file := range files {
 		t.Run(file, func(t *testing.T) {
