@@ -31,9 +31,10 @@ type User struct {
 	Group      string
 	Department string
 
-	// Telephony is the effective telephony state: the last presence:telephony
-	// report once one was received (TelephonyReported; lower-cased, "unknown"
-	// for an empty report), otherwise derived from the user's active calls:
+	// Telephony is the effective telephony state: once a presence:telephony
+	// report was received (TelephonyReported), the busiest of the last
+	// reports of each of the user's devices (see Telephony; lower-cased,
+	// "unknown" for an empty report), otherwise derived from the user's active calls:
 	// "ringing" when the user is the callee of a ringing leg; "talking" when
 	// the user is a party of a connected or held leg, or the caller of a
 	// ringing leg (dialling: the phone is in use); both at once "rt"; with
@@ -66,20 +67,23 @@ type Call struct {
 	ID        string
 	Company   string
 	Direction Direction
-	// State is the state of the newest leg: LegRinging, LegConnected, LegHold
-	// or another value as received.
+	// State is LegConnected when any leg is, else LegHold when any leg is,
+	// else LegRinging when any leg is, else the newest leg's state as
+	// received.
 	State     string
 	StartedAt time.Time
-	// AnsweredAt is when a leg first became connected, by a call event or by
-	// the callee's telephony report (see Telephony); zero while ringing.
+	// AnsweredAt is when a leg was first connected or on hold, by a call
+	// event or by the callee's telephony report (see Telephony); zero while
+	// ringing.
 	AnsweredAt time.Time
 	Queue      string
 	Trunk      string
 	Tags       []string
 	// Legs ordered by Index.
 	Legs []Leg
-	// UpdatedAt is the time of the last event applied to the call; a call
-	// silent for longer than Options.CallTTL expires.
+	// UpdatedAt is the (trusted) time of the last event applied to the
+	// call. A call the board received nothing about for Options.CallTTL
+	// expires.
 	UpdatedAt time.Time
 }
 

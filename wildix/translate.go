@@ -29,32 +29,11 @@ import (
 // At is data.time when present, else the envelope's time, in UTC; it is the
 // zero time when the event carries neither.
 //
-// Mapping decisions the vendor leaves open:
-//
-//   - Legacy calls (call:start, call:update) are keyed on the envelope id and
-//     become one leg with Index 0. Their leg state follows the status (see
-//     below); CONNECTING, the only status ever captured, is ringing. The
-//     callee appearing is not taken as an answer: a captured call:update
-//     names the callee of a call that was then rejected.
-//   - Leg states: HOLD is hold; RINGING, CONNECTING, ALERTING, DIALING and
-//     CALLING are ringing; TALKING, CONNECTED, ANSWERED and UP are connected;
-//     a missing status is connected when the flow reports talk time, else
-//     ringing; any other status is kept lower-cased.
-//   - Legacy direction: a remote caller is inbound; a local caller is
-//     internal with a local callee and outbound with a remote callee or a
-//     trunk; anything else is unknown.
-//   - Live calls are keyed on data.id, else the envelope id. A flow without
-//     a usable flowIndex takes its position in the list.
-//   - call:completed: the queue is data.queueName, else the first flow's; the
-//     direction is the first flow's that is known. The call is missed when
-//     data.callStatus is MISSED or, without one, when a flow is MISSED and
-//     none was answered. The agent is the local callee of the last flow with
-//     talk or connect time, else the last local callee rung. Wait and talk
-//     times are summed over the flows; EndedAt is the latest flow endTime,
-//     else the event's time.
-//   - presence:conference: isJoined decides when present, else isLeaved; an
-//     event with neither yields nothing.
-//   - conference:live:join without a participant yields nothing.
+// The mapping decisions the vendor leaves open (live progress events as
+// complete pictures of a call, ended flows, leg states, legacy parties and
+// transfers, answered versus missed in completed calls and their wait, hold
+// and talk times, presence statuses and devices, conference participants)
+// are listed, with their reasons, in the package documentation.
 func Translate(env Envelope) ([]board.Event, error) {
 	switch env.Type {
 	case TypeCallStart, TypeCallUpdate, TypeCallEnd:
