@@ -208,10 +208,11 @@ func (b *Board) commit(at time.Time) []Change {
 		return cmp.Or(cmp.Compare(x.Kind, y.Kind), strings.Compare(x.Company, y.Company), strings.Compare(x.Key, y.Key))
 	})
 	b.seq++
-	seen := make(map[string]bool, 2)
+	var buf [4]string // an Apply changes one company, a Tick maybe a few
+	moved := buf[:0]
 	for _, c := range out {
-		if !seen[c.Company] {
-			seen[c.Company] = true
+		if !slices.Contains(moved, c.Company) {
+			moved = append(moved, c.Company)
 			b.tenant(c.Company).seq++
 		}
 	}

@@ -231,7 +231,9 @@ func (b *Board) applyTelephony(company string, at time.Time, t *Telephony) {
 	}
 	u := b.users[key{company, ext}]
 	rep := deviceReport{Device: t.Device, Status: cmp.Or(strings.ToLower(t.Status), TelUnknown), At: at}
-	devs := slices.Clone(u.Devices) // stored slices are never mutated in place
+	// Devices are not part of User, so no txn "before" value shares them:
+	// they may change in place.
+	devs := u.Devices
 	i, found := slices.BinarySearchFunc(devs, t.Device, func(d deviceReport, id string) int { return strings.Compare(d.Device, id) })
 	switch {
 	case found:
