@@ -136,3 +136,31 @@ func TestSQSIntegrationNeedsNoSecrets(t *testing.T) {
 		t.Fatal("a webhook integration without secrets was accepted")
 	}
 }
+
+func TestTimezonesAndLimits(t *testing.T) {
+	f, err := Parse([]byte(`integrations:
+  - {id: a1, company: it_w1, secrets: [s], timezone: Europe/Rome}
+  - {id: a2, company: it_w1, secrets: [s], timezone: Europe/Rome}
+  - {id: b1, company: it_w2, secrets: [s]}
+limits: {users_per_company: 100, devices_per_user: 2}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	locs := f.Locations()
+	if len(locs) != 1 || locs["it_w1"] == nil || locs["it_w1"].String() != "Europe/Rome" {
+		t.Errorf("Locations() = %v, want it_w1 in Europe/Rome only", locs)
+	}
+	if f.Limits.Users != 100 || f.Limits.Devices != 2 || f.Limits.Calls != 0 {
+		t.Errorf("limits = %+v", f.Limits)
+	}
+	for _, bad := range []string{
+		"integrations:\n  - {id: a1, company: it_w1, secrets: [s], timezone: Mars/Olympus}\n",
+		"integrations:\n  - {id: a1, company: it_w1, secrets: [s], timezone: Europe/Rome}\n  - {id: a2, company: it_w1, secrets: [s], timezone: UTC}\n",
+		"limits: {calls_per_company: -1}\n",
+	} {
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("accepted:\n%s", bad)
+		}
+	}
+}
