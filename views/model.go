@@ -177,6 +177,9 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 		return c, ok
 	}
 	b := Board{Day: snap.Day}
+	if aud.Company != "" {
+		b.Day = cmp.Or(snap.Company(aud.Company).Day, snap.Day) // the company's own day, in its time zone
+	}
 	names := make(map[[2]string]string, len(snap.Agents))
 	for _, u := range snap.Users {
 		if aud.shows(u.Company) {
