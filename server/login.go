@@ -161,4 +161,3 @@ func localPath(p string) string {
 	}
 	return p
 }
-

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
 )
 
 // Sessions.
@@ -221,4 +220,3 @@ func (c *endConn) Close() error {
 	c.end()
 	return err
 }
-
