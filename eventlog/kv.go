@@ -112,10 +112,10 @@ func (t *Table) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// Watch calls fn with every key and value in the table, then with every
-// write after, from any node, in order, until ctx ends. Deleted keys are
-// not reported.
-func (t *Table) Watch(ctx context.Context, fn func(key string, value []byte)) error {
+// Watch calls fn with every key and value in the table, then caughtUp,
+// then fn with every write after, from any node, in order, until ctx ends.
+// Deleted keys are not reported.
+func (t *Table) Watch(ctx context.Context, fn func(key string, value []byte), caughtUp func()) error {
 	w, err := t.kv.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
 		return fmt.Errorf("eventlog: watch: %w", err)
@@ -129,9 +129,11 @@ func (t *Table) Watch(ctx context.Context, fn func(key string, value []byte)) er
 			if !ok {
 				return nil
 			}
-			if e != nil { // nil marks the end of the initial values
-				fn(e.Key(), e.Value())
+			if e == nil { // the end of the initial values
+				caughtUp()
+				continue
 			}
+			fn(e.Key(), e.Value())
 		}
 	}
 }

@@ -185,7 +185,7 @@ func (a *auth) identify(r *http.Request, now time.Time) (viewer, error) {
 		if acc, expiry, ok := a.session(c.Value, now); ok {
 			v := userViewer(acc.user)
 			v.session, v.expires = sessionID(c.Value), expiry
-			if !a.revoked.has(v.session) {
+			if !a.revoked.has(r.Context(), v.session) {
 				return v, nil
 			}
 		}

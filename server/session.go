@@ -91,6 +91,10 @@ func sessionID(value string) string {
 // each open session holds, to close when it is revoked.
 type revocations struct {
 	table counterTable // shared by the nodes; nil: this node's only
+	// loaded is closed once the revocations made before this node
+	// started are known; until then no session is accepted.
+	loaded     chan struct{}
+	loadedOnce sync.Once
 
 	mu      sync.Mutex
 	revoked map[string]time.Time // session ID → when it would have expired
@@ -101,11 +105,27 @@ type revocations struct {
 type socketLife struct{ cancel context.CancelFunc }
 
 func newRevocations(table counterTable) *revocations {
-	return &revocations{table: table, revoked: map[string]time.Time{}, sockets: map[string]map[*socketLife]struct{}{}}
+	r := &revocations{table: table, loaded: make(chan struct{}), revoked: map[string]time.Time{}, sockets: map[string]map[*socketLife]struct{}{}}
+	if table == nil {
+		close(r.loaded)
+	}
+	return r
 }
 
-// has reports whether session id was revoked.
-func (r *revocations) has(id string) bool {
+// loadWait bounds how long a request waits for the revocations of a node
+// that has just started.
+const loadWait = 5 * time.Second
+
+// has reports whether session id was revoked, or may have been: while the
+// revocations made before this node started are not yet known.
+func (r *revocations) has(ctx context.Context, id string) bool {
+	ctx, cancel := context.WithTimeout(ctx, loadWait)
+	defer cancel()
+	select {
+	case <-r.loaded:
+	case <-ctx.Done():
+		return true
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, ok := r.revoked[id]
@@ -177,7 +197,7 @@ func (r *revocations) watch(ctx context.Context, logger *slog.Logger) {
 			if ok && err == nil {
 				r.mark(id, time.Unix(exp, 0))
 			}
-		})
+		}, func() { r.loadedOnce.Do(func() { close(r.loaded) }) })
 		if err != nil && ctx.Err() == nil {
 			logger.Warn("Cannot follow session revocations; retrying", slog.Any("error", err))
 			select {

@@ -18,9 +18,9 @@ type counterTable interface {
 	set(ctx context.Context, key string, value []byte, rev uint64) error
 	put(ctx context.Context, key string, value []byte) error
 	del(ctx context.Context, key string) error
-	// watch calls fn with every key and value, then every write, until
-	// ctx ends.
-	watch(ctx context.Context, fn func(key string, value []byte)) error
+	// watch calls fn with every key and value, then caughtUp, then fn
+	// with every write, until ctx ends.
+	watch(ctx context.Context, fn func(key string, value []byte), caughtUp func()) error
 }
 
 // tableOpener opens the tables the nodes share.
@@ -68,8 +68,8 @@ func (l logTable) put(ctx context.Context, key string, value []byte) error {
 
 func (l logTable) del(ctx context.Context, key string) error { return l.t.Delete(ctx, key) }
 
-func (l logTable) watch(ctx context.Context, fn func(string, []byte)) error {
-	return l.t.Watch(ctx, fn)
+func (l logTable) watch(ctx context.Context, fn func(string, []byte), caughtUp func()) error {
+	return l.t.Watch(ctx, fn, caughtUp)
 }
 
 // memoryTable is a counterTable in this node's memory, bounded like the
@@ -152,7 +152,8 @@ func (m *memoryTable) del(_ context.Context, key string) error {
 }
 
 // watch has nothing to follow: no other node writes to this table.
-func (m *memoryTable) watch(ctx context.Context, _ func(string, []byte)) error {
+func (m *memoryTable) watch(ctx context.Context, _ func(string, []byte), caughtUp func()) error {
+	caughtUp()
 	<-ctx.Done()
 	return nil
 }
