@@ -65,7 +65,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		}),
 		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wallboard_snapshot_errors_total",
-			Help: "Board snapshots that could not be saved.",
+			Help: "Board snapshots that could not be saved or loaded.",
 		}),
 		snapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wallboard_snapshot_timestamp_seconds",
