@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Wallboard, company as companyID, freePort, telephony, presence, repoRoot } from './support';
-import { local, internalCall, queueCall, completedCall } from './tv-events';
+import { local, internalCall, queueCall, completedCall, namedPeople } from './tv-events';
 
 // The board supervisors leave on the wall: TV layout, filters in the URL,
 // freshness, queue alerts, today's figures, accessibility.
@@ -121,6 +121,9 @@ test('a few people get big tiles on the TV', async ({ page }) => {
 
 test('screenshots', async ({ page, browser }, testInfo) => {
   await floor();
+  const named = namedPeople(60);
+  await postAll(named.starts);
+  await postAll(named.ends);
   await company(60);
   await postAll([queueCall('Support line', '+15550101'), queueCall('Support line', '+15550102')]);
 

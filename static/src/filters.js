@@ -183,7 +183,7 @@ export class View {
     const none = total > 0 && this.shown.size === 0 && (f.rawQ !== "" || f.free);
     const text = !none ? "" : f.rawQ === "" ? word("noneFree") : word(f.free ? "noMatchFree" : "noMatch", { q: f.rawQ });
     if (box.textContent !== text) box.textContent = text;
-    box.hidden = !none;
+    if (box.hidden !== !none) box.hidden = !none;
   }
 }
 

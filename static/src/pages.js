@@ -156,11 +156,11 @@ export class TVLayout {
       list.style.setProperty("--cols", g.cols);
       list.style.setProperty("--rows", Math.min(g.rows, Math.ceil(n / g.cols)) || 1);
       list.style.setProperty("--tile-scale", g.scale);
-      list.dataset.pages = g.pages;
+      if (list.dataset.pages !== String(g.pages)) list.dataset.pages = g.pages;
       this.measured = new WeakSet(); // a new scale changes every name's room
     }
     const { page, pages, more } = pageItems(items, this.grid.perPage, this.step);
-    list.dataset.page = page + 1;
+    if (list.dataset.page !== String(page + 1)) list.dataset.page = page + 1;
     setPager("tiles", page, pages, more);
     this.names(items);
   }
