@@ -132,6 +132,13 @@ type Display struct {
 	Groups  []string `yaml:"groups,omitempty"` // shown groups (a view filter, not access control); empty: all
 	// Masked hides external numbers; nil means true, the default.
 	Masked *bool `yaml:"masked,omitempty"`
+	// Rotate is how long the TV shows each page of what does not fit on
+	// one screen (the rotate= URL parameter): 0 means the default (15 s);
+	// from 3 s to 1 h. ExceptionsFirst shows everyone not available first
+	// (sort=exceptions). Both only set the link's URL parameters when it
+	// has none of its own.
+	Rotate          time.Duration `yaml:"rotate,omitempty"`
+	ExceptionsFirst bool          `yaml:"exceptions_first,omitempty"`
 }
 
 // IsMasked reports whether the display hides external numbers.
@@ -296,6 +303,9 @@ func (f *File) Validate() error {
 		tokens[d.Token] = true
 		if d.Company == "" {
 			bad("%s: company is missing", name)
+		}
+		if d.Rotate != 0 && (d.Rotate < 3*time.Second || d.Rotate > time.Hour || d.Rotate%time.Second != 0) {
+			bad("%s: rotate (%s) must be whole seconds from 3s to 1h", name, d.Rotate)
 		}
 	}
 	queues := map[[2]string]bool{}

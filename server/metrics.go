@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,9 @@ type metrics struct {
 	snapshotErrors prometheus.Counter
 	snapshotTime   prometheus.Gauge
 	snapshotBytes  prometheus.Gauge
+	logins         *prometheus.CounterVec
+	// connsRefused counts connections closed at accept, over a cap.
+	connsRefused atomic.Uint64
 }
 
 func newMetrics(h *hub.Hub) *metrics {
@@ -61,7 +65,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		}),
 		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wallboard_snapshot_errors_total",
-			Help: "Board snapshots that could not be saved.",
+			Help: "Board snapshots that could not be saved or loaded.",
 		}),
 		snapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wallboard_snapshot_timestamp_seconds",
@@ -71,12 +75,20 @@ func newMetrics(h *hub.Hub) *metrics {
 			Name: "wallboard_snapshot_bytes",
 			Help: "Size of the last saved board snapshot.",
 		}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wallboard_logins_total",
+			Help: "Login attempts, by outcome (ok, failed, throttled).",
+		}, []string{"outcome"}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.events, m.appendSeconds, m.applySeconds, m.boardSeq, m.logSeq,
-		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes,
+		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes, m.logins,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wallboard_connections_refused_total",
+			Help: "Connections closed as soon as accepted: over the cap in total or per client address.",
+		}, func() float64 { return float64(m.connsRefused.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "wallboard_ws_clients",
 			Help: "WebSocket clients connected now.",

@@ -131,25 +131,43 @@ type snapshot struct {
 	data []byte
 }
 
-// restore loads the latest snapshot into the board.
+// restore loads the latest snapshot into the board. A snapshot that cannot
+// be loaded or decoded (corrupted or truncated bytes, another format
+// version, a missing bucket) never stops the start: the board starts empty
+// and run rebuilds it by replaying the whole log, and the warning says so.
+// Only ctx ending is an error.
 func (p *pipeline) restore(ctx context.Context) error {
 	seq, data, err := p.log.LoadSnapshot(ctx)
 	if err != nil {
-		return fmt.Errorf("load snapshot: %w", err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("load snapshot: %w", ctx.Err())
+		}
+		p.snapshotUnusable(err)
+		return nil
 	}
 	if data == nil {
 		return nil
 	}
 	p.state.mu.Lock()
 	defer p.state.mu.Unlock()
+	// UnmarshalBinary changes the board only when the whole snapshot decodes.
 	if err := p.state.board.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("restore snapshot at log seq %d: %w", seq, err)
+		p.snapshotUnusable(fmt.Errorf("decode snapshot at log seq %d (%d bytes): %w", seq, len(data), err))
+		return nil
 	}
 	p.state.logSeq = seq
 	p.savedSeq = seq
 	p.state.advance(seq)
 	p.logger.Info("Restored snapshot", slog.Uint64("log_seq", seq), slog.Uint64("board_seq", p.state.board.Seq()))
 	return nil
+}
+
+// snapshotUnusable reports a snapshot that cannot be used; the board is
+// rebuilt from the log instead. If the log no longer holds its first
+// entries, run reports the range that is lost.
+func (p *pipeline) snapshotUnusable(err error) {
+	p.metrics.snapshotErrors.Inc()
+	p.logger.Warn("Snapshot unusable; rebuilding the board by replaying the event log from its start", slog.Any("error", err))
 }
 
 // run consumes the log until ctx ends.
