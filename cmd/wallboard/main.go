@@ -304,6 +304,8 @@ func printConfig(w io.Writer, cfg config) error {
 		SQSQueueURLs   []string         `yaml:"sqs_queue_urls,omitempty"`
 		SQSSigning     string           `yaml:"sqs_signing_secret"`
 		CallTTL        string           `yaml:"call_ttl"`
+		ConferenceTTL  string           `yaml:"conference_ttl"`
+		ClockSkew      string           `yaml:"clock_skew"`
 		Timezone       string           `yaml:"timezone"`
 		Authenticated  bool             `yaml:"authenticated"`
 		File           *configfile.File `yaml:"file,omitempty"`
@@ -313,7 +315,7 @@ func printConfig(w io.Writer, cfg config) error {
 		WebhookSecrets: redact(cfg.Secrets), APIToken: redact(nonEmpty(cfg.APIToken)),
 		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: eventlog.RedactURLs(cfg.NATSURL),
 		SQSQueueURLs: cfg.SQSQueueURLs, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
-		CallTTL: cfg.CallTTL.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
+		CallTTL: cfg.CallTTL.String(), ConferenceTTL: cfg.ConfTTL.String(), ClockSkew: cfg.ClockSkew.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
 	}
 	for _, p := range cfg.TrustedProxies {
 		e.TrustedProxies = append(e.TrustedProxies, p.String())
