@@ -206,6 +206,9 @@ type CompletedCall struct {
 	// Agent is the local party who answered (or was rung, when missed); nil
 	// when nobody local took part.
 	Agent *Party
+	// AlsoRung are the other local parties a missed call rang (a ring-all
+	// queue rings several agents): each is charged the miss too.
+	AlsoRung []Party
 	// Wait is how long the caller waited before the answer (or before
 	// giving up); Talk and Hold are the time spent talking and on hold.
 	Wait    time.Duration

@@ -191,17 +191,27 @@ func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
 			q.HoldTotal += e.Hold
 		}
 	}
-	if e.Agent == nil {
-		return
+	if e.Agent != nil {
+		b.countAgent(company, e.Agent, e)
 	}
-	ext := b.learnParty(company, e.Agent)
-	if ext == "" {
-		ext = b.resolve(company, e.Agent.Extension, e.Agent.Email)
+	if e.Missed {
+		for i := range e.AlsoRung {
+			b.countAgent(company, &e.AlsoRung[i], e)
+		}
 	}
+}
+
+// countAgent adds a completed call to the figures of the user p names (an
+// agent must be a user: the user limit bounds the agents too).
+func (b *Board) countAgent(company string, p *Party, e *CompletedCall) {
+	ext := b.learnParty(company, p)
 	if ext == "" {
-		return
+		ext = b.resolve(company, p.Extension, p.Email)
 	}
 	k := key{company, ext}
+	if _, ok := b.users[k]; !ok {
+		return
+	}
 	b.touchAgent(k)
 	a, ok := b.agents[k]
 	if !ok {

@@ -76,8 +76,9 @@
 // otherwise (MISSED); without any callStatus, answered when a flow reports
 // talk time, else the record's callStatus decides. connectTime is the ring
 // time before an answer, not an answer. The agent is the local callee of
-// the first answered flow, else the last local callee rung (who is then
-// charged the miss). The wait is the data's or flows' queueTime when
+// the first answered flow; a missed call is charged to every local callee
+// it rang (a ring-all queue rings several), an answered one to nobody but
+// its agent (the losing flows of a ring-all are not misses). The wait is the data's or flows' queueTime when
 // present, else the length of the union of the flows' waiting intervals
 // (startTime to startTime + waitTime): parallel ring-all flows all carry the
 // same wait and count once, flows one after another add up; without start

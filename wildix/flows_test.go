@@ -160,7 +160,7 @@ func TestFlows(t *testing.T) {
 		}},
 		{file: "completed_missed.json", steps: map[int][]check{
 			// connectTime is ring time: every flow MISSED is a missed call.
-			0: {queue("Support", 0, 0, 0, 1, 0, 0), agent("202", 0, 1)},
+			0: {queue("Support", 0, 0, 0, 1, 0, 0), agent("202", 0, 1), agent("201", 0, 1)}, // both agents rung missed it
 		}},
 		{file: "live_transfer.json", steps: map[int][]check{
 			1: {callState(transfer, board.LegConnected), tile("201", board.TileTalking)},

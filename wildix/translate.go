@@ -211,6 +211,7 @@ func translateCompletedCall(env Envelope) ([]board.Event, error) {
 		EndedAt:   ev.At,
 	}
 	var answered, rung *board.Party
+	var allRung []board.Party
 	var statuses, anyAnswered bool
 	var talk, hold, queueWait, end int64
 	var waits []interval
@@ -230,6 +231,9 @@ func translateCompletedCall(env Envelope) ([]board.Event, error) {
 		if f.Callee.isLocal() {
 			p := f.Callee.party()
 			rung = &p
+			if !slices.ContainsFunc(allRung, func(q board.Party) bool { return q.Extension == p.Extension && q.Email == p.Email }) {
+				allRung = append(allRung, p)
+			}
 			if ok && answered == nil {
 				answered = &p
 			}
@@ -249,6 +253,13 @@ func translateCompletedCall(env Envelope) ([]board.Event, error) {
 	c.Agent = answered
 	if c.Agent == nil {
 		c.Agent = rung
+	}
+	if c.Missed && c.Agent != nil {
+		for _, p := range allRung {
+			if p.Extension != c.Agent.Extension || p.Email != c.Agent.Email {
+				c.AlsoRung = append(c.AlsoRung, p)
+			}
+		}
 	}
 	wait := waitUnion(waits)
 	if q := max(millis(d.QueueTime), queueWait); q > 0 {
