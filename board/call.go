@@ -361,7 +361,7 @@ func (b *Board) linkParties(company, id string, old, upd []string) {
 }
 
 // linkQueue moves a call between queues' live sets, creating the queue the
-// first time a call names it.
+// first time a call names it (within Limits.Queues).
 func (b *Board) linkQueue(company, id, old, upd string) {
 	if old != "" {
 		k := key{company, old}
@@ -373,7 +373,9 @@ func (b *Board) linkQueue(company, id, old, upd string) {
 	if upd != "" {
 		k := key{company, upd}
 		b.touchQueue(k, false)
-		b.ensureQueue(k)
+		if b.ensureQueue(k) == nil {
+			return // beyond the company's Limits.Queues: no queue row
+		}
 		set := b.queueCalls[k]
 		if set == nil {
 			set = make(map[string]struct{})

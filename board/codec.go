@@ -263,6 +263,7 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 			v1(q.Company, time.Time{})
 		}
 		n.queues[key{q.Company, q.Name}] = q
+		n.tenant(q.Company).queues++
 	}
 	for qk := range n.queueCalls {
 		if _, ok := n.queues[qk]; !ok {
@@ -283,6 +284,7 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 			v1(c.Company, time.Time{})
 		}
 		n.completed[key{c.Company, c.ID}] = struct{}{}
+		n.tenant(c.Company).completed++
 	}
 	// Free is recounted from the members' tiles.
 	for _, q := range n.queues {

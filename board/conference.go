@@ -95,6 +95,10 @@ func (b *Board) applyConference(company string, at time.Time, e *ConferenceUpser
 	}
 	c.Subject = e.Subject
 	c.Participants = uniqueParticipants(e.Participants)
+	if len(c.Participants) > b.opts.Limits.Participants {
+		b.hit(LimitParticipants)
+		c.Participants = c.Participants[:b.opts.Limits.Participants]
+	}
 	b.learnParticipants(company, c.Participants)
 }
 
@@ -134,9 +138,13 @@ func (b *Board) applyConferenceJoin(company string, at time.Time, e *ConferenceJ
 	if known {
 		i = slices.IndexFunc(parts, func(p ConferenceParticipant) bool { pid, ok := participantID(p); return ok && pid == id })
 	}
-	if i >= 0 {
+	switch {
+	case i >= 0:
 		parts[i] = e.Participant
-	} else {
+	case len(parts) >= b.opts.Limits.Participants:
+		b.hit(LimitParticipants)
+		return
+	default:
 		parts = append(parts, e.Participant)
 	}
 	c.Participants = parts

@@ -28,6 +28,14 @@ type Limits struct {
 	// 8). A report from another device beyond it replaces the device
 	// reported longest ago.
 	Devices int
+	// Queues per company (default 2,000). A call naming a new queue beyond
+	// it is shown without a queue row.
+	Queues int
+	// Completed: call:completed records counted per company and day
+	// (default 200,000); later ones are not counted.
+	Completed int
+	// Participants per conference (default 500).
+	Participants int
 }
 
 // Default limits.
@@ -38,6 +46,9 @@ const (
 	DefaultMaxTombstones   = 50_000
 	DefaultMaxQueueMembers = 20_000
 	DefaultMaxDevices      = 8
+	DefaultMaxQueues       = 2_000
+	DefaultMaxCompleted    = 200_000
+	DefaultMaxParticipants = 500
 )
 
 func (l Limits) withDefaults() Limits {
@@ -52,6 +63,9 @@ func (l Limits) withDefaults() Limits {
 	set(&l.Tombstones, DefaultMaxTombstones)
 	set(&l.QueueMembers, DefaultMaxQueueMembers)
 	set(&l.Devices, DefaultMaxDevices)
+	set(&l.Queues, DefaultMaxQueues)
+	set(&l.Completed, DefaultMaxCompleted)
+	set(&l.Participants, DefaultMaxParticipants)
 	return l
 }
 
@@ -65,6 +79,9 @@ const (
 	LimitTombstones   Limit = "tombstones"
 	LimitQueueMembers Limit = "queue_members"
 	LimitDevices      Limit = "devices"
+	LimitQueues       Limit = "queues"
+	LimitCompleted    Limit = "completed"
+	LimitParticipants Limit = "participants"
 )
 
 // Counters are what the board refused or corrected since it was created

@@ -11,7 +11,7 @@ import (
 // TestLimits: what one company's events can create is bounded, counted
 // when hit, and never touches another company.
 func TestLimits(t *testing.T) {
-	lim := board.Limits{Users: 50, Calls: 10, Conferences: 3, Tombstones: 16, QueueMembers: 8, Devices: 2}
+	lim := board.Limits{Users: 50, Calls: 10, Conferences: 3, Tombstones: 16, QueueMembers: 8, Devices: 2, Queues: 5, Completed: 20, Participants: 4}
 	b := board.New(board.Options{Limits: lim})
 	b.Apply(presEv(globex, at(0), "100", "available", ""))
 	before := mustMarshalCompany(t, b, globex)
@@ -24,6 +24,10 @@ func TestLimits(t *testing.T) {
 		b.Apply(board.Event{Company: acme, At: when, Conference: &board.ConferenceUpsert{ID: "conf" + ext, Participants: []board.ConferenceParticipant{{ID: "g" + ext, Name: "Guest"}}}})
 		b.Apply(endEv(acme, when, "q"+ext))
 		b.Apply(board.Event{Company: acme, At: when, Telephony: &board.Telephony{Extension: "1000", Status: "registered", Device: "dev" + ext}})
+		b.Apply(callEv(acme, when, "qq"+ext, board.Leg{Index: 0, State: "ringing", Caller: remote("+1555"), Queue: "Queue " + ext}))
+		b.Apply(endEv(acme, when, "qq"+ext))
+		b.Apply(board.Event{Company: acme, At: when, Completed: &board.CompletedCall{ID: "done" + ext, Queue: "Support", EndedAt: when}})
+		b.Apply(board.Event{Company: acme, At: when, ConferenceJoin: &board.ConferenceJoin{ID: "conf1000", Participant: board.ConferenceParticipant{Name: "Guest"}}})
 	}
 	for i := range 20 {
 		b.Apply(callEv(acme, at(time.Hour), "open"+strconv.Itoa(i), board.Leg{Index: 0, State: "ringing", Caller: remote("+1555")}))
@@ -50,11 +54,24 @@ func TestLimits(t *testing.T) {
 	if users, calls, confs := count(acme); users != lim.Users || calls != lim.Calls || confs != lim.Conferences {
 		t.Errorf("acme has %d users, %d calls, %d conferences; limits %d, %d, %d", users, calls, confs, lim.Users, lim.Calls, lim.Conferences)
 	}
-	if q, _ := b.Queue(acme, "Support"); q.Members > lim.QueueMembers {
-		t.Errorf("acme's queue learned %d members, limit %d", q.Members, lim.QueueMembers)
+	if q, _ := b.Queue(acme, "Support"); q.Members > lim.QueueMembers || q.Answered != lim.Completed {
+		t.Errorf("acme's queue learned %d members (limit %d), counted %d calls (limit %d)", q.Members, lim.QueueMembers, q.Answered, lim.Completed)
+	}
+	queues := 0
+	for _, q := range s.Queues {
+		if q.Company == acme {
+			queues++
+		}
+	}
+	if queues != lim.Queues {
+		t.Errorf("acme has %d queues, limit %d", queues, lim.Queues)
+	}
+	if c, _ := b.Conference(acme, "conf1000"); len(c.Participants) != lim.Participants {
+		t.Errorf("conference has %d participants, limit %d", len(c.Participants), lim.Participants)
 	}
 	hits := b.Counters().LimitHits
-	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones, board.LimitQueueMembers, board.LimitDevices} {
+	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones,
+		board.LimitQueueMembers, board.LimitDevices, board.LimitQueues, board.LimitCompleted, board.LimitParticipants} {
 		if hits[l] == 0 {
 			t.Errorf("limit %s never counted as hit: %v", l, hits)
 		}

@@ -31,6 +31,7 @@ func (b *Board) rollDay(t *tenant) {
 			delete(b.completed, k)
 		}
 	}
+	t.completed = 0
 	for k, q := range b.queues {
 		if k.company != t.company {
 			continue
@@ -82,9 +83,17 @@ func (b *Board) dayOf(company string, t time.Time) string {
 	return t.In(b.location(company)).Format(time.DateOnly)
 }
 
+// ensureQueue returns the queue, creating it; nil when the company has
+// Limits.Queues already.
 func (b *Board) ensureQueue(k key) *QueueStats {
 	q, ok := b.queues[k]
 	if !ok {
+		t := b.tenant(k.company)
+		if t.queues >= b.opts.Limits.Queues {
+			b.hit(LimitQueues)
+			return nil
+		}
+		t.queues++
 		q = &QueueStats{Company: k.company, Name: k.id}
 		b.queues[k] = q
 	}
@@ -144,9 +153,12 @@ func (b *Board) addMember(k key, ext string) {
 		b.hit(LimitQueueMembers)
 		return
 	}
+	q := b.ensureQueue(k)
+	if q == nil {
+		return
+	}
 	t.members++
 	b.touchQueue(k, false)
-	q := b.ensureQueue(k)
 	uk := key{k.company, ext}
 	if tile, _ := b.users[uk].State(); tile == TileAvailable {
 		q.Free++
@@ -176,15 +188,21 @@ func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
 	if _, counted := b.completed[ck]; counted {
 		return
 	}
+	t := b.tenants[company]
+	if t.completed >= b.opts.Limits.Completed {
+		b.hit(LimitCompleted)
+		return
+	}
+	t.completed++
 	b.completed[ck] = struct{}{}
 
 	if e.Queue != "" {
 		k := key{company, e.Queue}
 		b.touchQueue(k, false)
-		q := b.ensureQueue(k)
-		if e.Missed {
+		// Beyond the company's queues the record counts for its agent only.
+		if q := b.ensureQueue(k); q != nil && e.Missed {
 			q.Missed++
-		} else {
+		} else if q != nil {
 			q.Answered++
 			q.WaitTotal += e.Wait
 			q.TalkTotal += e.Talk

@@ -27,8 +27,9 @@ type tenant struct {
 	// confEnds: conferences a progress event listing nobody ended.
 	confEnds map[string]confEnd
 	users    int
-	// members counts learned (queue, member) pairs.
-	members int
+	// members counts learned (queue, member) pairs; queues the queues;
+	// completed today's counted records.
+	members, queues, completed int
 
 	// Lower bounds of the oldest call, conference and tombstone receive
 	// time, so that expiry scans only when something can expire. They never

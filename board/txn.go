@@ -183,7 +183,10 @@ func (b *Board) commit(at time.Time) []Change {
 	}
 
 	for k, bf := range b.tx.queues {
-		q := b.queues[k]
+		q, ok := b.queues[k]
+		if !ok {
+			continue // named by a call, but beyond the company's Limits.Queues
+		}
 		b.deriveQueue(k, q)
 		if bf.forced || !bf.existed || bf.v != *q {
 			out = append(out, Change{Kind: ChangeQueue, Company: k.company, Key: k.id})

@@ -47,6 +47,9 @@ type Limits struct {
 	Tombstones   int `yaml:"ended_calls_per_company,omitempty"`
 	QueueMembers int `yaml:"queue_members_per_company,omitempty"`
 	Devices      int `yaml:"devices_per_user,omitempty"`
+	Queues       int `yaml:"queues_per_company,omitempty"`
+	Completed    int `yaml:"completed_calls_per_company_per_day,omitempty"`
+	Participants int `yaml:"participants_per_conference,omitempty"`
 }
 
 // Locations are the time zones of the companies whose integrations set
@@ -256,6 +259,8 @@ func (f *File) Validate() error {
 		{"users_per_company", f.Limits.Users}, {"calls_per_company", f.Limits.Calls},
 		{"conferences_per_company", f.Limits.Conferences}, {"ended_calls_per_company", f.Limits.Tombstones},
 		{"queue_members_per_company", f.Limits.QueueMembers}, {"devices_per_user", f.Limits.Devices},
+		{"queues_per_company", f.Limits.Queues}, {"completed_calls_per_company_per_day", f.Limits.Completed},
+		{"participants_per_conference", f.Limits.Participants},
 	} {
 		if l.v < 0 {
 			bad("limits: %s must not be negative", l.name)

@@ -173,7 +173,8 @@ func (c *boardCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, fix := range []board.TimeFix{board.TimeMissing, board.TimeSeconds, board.TimeTooOld, board.TimeFuture, board.TimeRefused} {
 		ch <- prometheus.MustNewConstMetric(c.timeFixes, prometheus.CounterValue, float64(counters.TimeFixes[fix]), string(fix))
 	}
-	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones, board.LimitQueueMembers, board.LimitDevices} {
+	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones,
+		board.LimitQueueMembers, board.LimitDevices, board.LimitQueues, board.LimitCompleted, board.LimitParticipants} {
 		ch <- prometheus.MustNewConstMetric(c.limitHits, prometheus.CounterValue, float64(counters.LimitHits[l]), string(l))
 	}
 }

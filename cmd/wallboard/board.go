@@ -17,6 +17,7 @@ func boardOptions(cfg config) board.Options {
 		o.Limits = board.Limits{
 			Users: l.Users, Calls: l.Calls, Conferences: l.Conferences,
 			Tombstones: l.Tombstones, QueueMembers: l.QueueMembers, Devices: l.Devices,
+			Queues: l.Queues, Completed: l.Completed, Participants: l.Participants,
 		}
 	}
 	return o
