@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/wildix"
 )
 
@@ -29,6 +31,8 @@ func FuzzDecode(f *testing.F) {
 	addFixtures(f)
 	f.Add([]byte(`{"type":"call:live:progress","data":{"flows":[{"flowIndex":"9e99","talkTime":-1}]}}`))
 	f.Add([]byte(`{"type":"presence:user","data":{"until":"2024-02-30T25:00:00Z","location":{"lat":1}}}`))
+	f.Add([]byte(`{"id":"c","company":"x","type":"call:live:progress","time":9223372036854775807,"data":{"start":"9999-12-31T23:59:59Z","flows":[{"status":"RINGING"}]}}`))
+	f.Add([]byte(`{"company":"x","type":"call:completed","time":1721811600,"data":{"id":"c","flows":[{"startTime":-9223372036854775808,"endTime":9223372036854775807,"waitTime":9223372036854775807}]}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		env, err := wildix.Decode(body)
 		if err != nil {
@@ -53,10 +57,18 @@ func FuzzDecode(f *testing.F) {
 		if !wildix.Known(env.Type) {
 			t.Fatalf("Translate accepted unknown type %q", env.Type)
 		}
+		b := board.New(board.Options{})
 		for _, e := range events {
 			if e.At.Location().String() != "UTC" {
 				t.Fatalf("event time %v is not in UTC", e.At)
 			}
+			// Whatever times the body claims, the board takes the event
+			// and still encodes.
+			e.Received = time.Date(2024, 7, 24, 9, 0, 0, 0, time.UTC)
+			b.Apply(e)
+		}
+		if _, err := b.MarshalBinary(); err != nil {
+			t.Fatalf("the board cannot encode after %s: %v", env.Type, err)
 		}
 	})
 }

@@ -293,6 +293,10 @@ func flowAnswered(f *flow) bool {
 // unknown), length ms.
 type interval struct{ start, length int64 }
 
+// maxStartMillis bounds the start times waitUnion places (the year 5138),
+// so that sums cannot overflow.
+const maxStartMillis = 100_000_000_000_000
+
 // waitUnion is how long the caller waited over all flows: the length of
 // the union of the flows' waiting intervals, so that ring-all flows, which
 // wait in parallel, count once, and flows one after another (a queue, then
@@ -303,7 +307,7 @@ func waitUnion(ws []interval) int64 {
 	placed := true
 	for _, w := range ws {
 		longest = max(longest, w.length)
-		placed = placed && (w.start > 0 || w.length == 0)
+		placed = placed && (w.start > 0 && w.start < maxStartMillis || w.length == 0)
 	}
 	if !placed {
 		return longest
