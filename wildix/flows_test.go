@@ -218,8 +218,18 @@ func TestFlows(t *testing.T) {
 			b := board.New(board.Options{})
 			for step, i := range order {
 				b.Apply(evs[i])
+				// Every step holds live and after a restart.
+				state, err := b.MarshalBinary()
+				if err != nil {
+					t.Fatal(err)
+				}
+				restored := board.New(board.Options{})
+				if err := restored.UnmarshalBinary(state); err != nil {
+					t.Fatal(err)
+				}
 				for _, c := range tt.steps[step] {
 					c(t, b)
+					c(t, restored)
 				}
 			}
 		})
