@@ -60,7 +60,7 @@ func authConfig() Config {
 		Displays: []config.Display{
 			{Name: "Floor 2", Token: displayToken, Company: companyA},
 			{Name: "Lobby B", Token: clearToken, Company: companyB, Masked: &unmasked},
-			{Name: "Support", Token: groupsToken, Company: companyA, Groups: []string{"Support", "Sales"}},
+			{Name: "Support", Token: groupsToken, Company: companyA, Groups: []string{"Support", "Sales"}, Rotate: 20 * time.Second, ExceptionsFirst: true},
 		},
 		APIToken:   apiToken,
 		SessionKey: []byte(testSessionKey),
@@ -410,8 +410,16 @@ func TestDisplayLinks(t *testing.T) {
 	}
 
 	res, _ = get(t, c, ts.URL+"/display/"+groupsToken+"?tv=1")
-	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/display/"+groupsToken+"?group=Support&group=Sales&tv=1" {
-		t.Errorf("display with groups = %d to %q; want 303 adding its groups", res.StatusCode, loc)
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/display/"+groupsToken+"?group=Support&group=Sales&rotate=20&sort=exceptions&tv=1" {
+		t.Errorf("display with groups = %d to %q; want 303 adding its groups, page rotation and order", res.StatusCode, loc)
+	}
+	// What the URL says itself stays; only what it lacks is added.
+	res, _ = get(t, c, ts.URL+"/display/"+groupsToken+"?group=Sales&rotate=5&tv=1")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/display/"+groupsToken+"?group=Sales&rotate=5&sort=exceptions&tv=1" {
+		t.Errorf("display with its own group and rotate = %d to %q; want 303 adding only sort", res.StatusCode, loc)
+	}
+	if res, _ = get(t, c, ts.URL+"/display/"+groupsToken+"?group=Sales&rotate=5&sort=name"); res.StatusCode != http.StatusOK {
+		t.Errorf("display with every parameter of its own = %d; want 200", res.StatusCode)
 	}
 
 	for _, token := range []string{displayToken[:len(displayToken)-1], displayToken + "x", strings.ToUpper(displayToken), "..%2Fapi%2Fv1%2Fstate"} {

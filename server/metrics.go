@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/hub"
 	"github.com/wallboard/wallboard/wildix"
 )
@@ -64,7 +65,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		}),
 		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wallboard_snapshot_errors_total",
-			Help: "Board snapshots that could not be saved.",
+			Help: "Board snapshots that could not be saved or loaded.",
 		}),
 		snapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wallboard_snapshot_timestamp_seconds",
@@ -134,4 +135,45 @@ func (m *metrics) countEvent(transport, typ, outcome string) {
 		typ = "none"
 	}
 	m.events.WithLabelValues(transport, typ, outcome).Inc()
+}
+
+// boardCollector exports what the board corrected or refused (its
+// Counters), read under the state's read lock at each scrape so that the
+// apply path pays nothing for it.
+type boardCollector struct {
+	st        *state
+	timeFixes *prometheus.Desc
+	limitHits *prometheus.Desc
+}
+
+// watchBoard registers the board's counters:
+// wallboard_event_time_fixes_total{reason} (events whose own time was not
+// believed, by board.TimeFix) and wallboard_board_limit_hits_total{limit}
+// (entities a company's board.Limits stopped, by board.Limit).
+func (m *metrics) watchBoard(st *state) {
+	m.registry.MustRegister(&boardCollector{
+		st: st,
+		timeFixes: prometheus.NewDesc("wallboard_event_time_fixes_total",
+			"Events whose own time was not believed, by reason: missing, seconds (converted), before_2000 and future (the receive time used instead), refused (ignored).",
+			[]string{"reason"}, nil),
+		limitHits: prometheus.NewDesc("wallboard_board_limit_hits_total",
+			"Times a per-company limit stopped the board creating an entity (tombstones: evicted the oldest), by limit.",
+			[]string{"limit"}, nil),
+	})
+}
+
+func (c *boardCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.timeFixes
+	ch <- c.limitHits
+}
+
+func (c *boardCollector) Collect(ch chan<- prometheus.Metric) {
+	var counters board.Counters
+	c.st.read(func(b *board.Board, _ uint64) { counters = b.Counters() })
+	for _, fix := range []board.TimeFix{board.TimeMissing, board.TimeSeconds, board.TimeTooOld, board.TimeFuture, board.TimeRefused} {
+		ch <- prometheus.MustNewConstMetric(c.timeFixes, prometheus.CounterValue, float64(counters.TimeFixes[fix]), string(fix))
+	}
+	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones, board.LimitQueueMembers, board.LimitDevices} {
+		ch <- prometheus.MustNewConstMetric(c.limitHits, prometheus.CounterValue, float64(counters.LimitHits[l]), string(l))
+	}
 }

@@ -238,6 +238,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		rejections: newLogLimiter(rejectionLogInterval),
 	}
 	s.metrics.watchLag(log, s.state)
+	s.metrics.watchBoard(s.state)
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,

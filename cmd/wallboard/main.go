@@ -30,7 +30,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
@@ -133,7 +132,7 @@ func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.S
 		MaxConnsPerClient: cfg.MaxConnsPerClient,
 		MetricsToken:      cfg.MetricsToken,
 		SeparateMetrics:   cfg.MetricsAddr != "",
-		Board:             board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
+		Board:             boardOptions(cfg),
 	}
 	if f := cfg.File; f != nil {
 		for _, in := range f.Integrations {
