@@ -130,6 +130,7 @@ func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.S
 		TickPeriod:        cfg.TickPeriod,
 		MaxConns:          cfg.MaxConns,
 		MaxConnsPerClient: cfg.MaxConnsPerClient,
+		ReadTimeout:       cfg.ReadTimeout,
 		MetricsToken:      cfg.MetricsToken,
 		SeparateMetrics:   cfg.MetricsAddr != "",
 		Board:             boardOptions(cfg),

@@ -50,6 +50,8 @@ type settings struct {
 	// MaxConns and MaxConnsPerClient cap the connections held open.
 	MaxConns          int
 	MaxConnsPerClient int
+	// ReadTimeout bounds reading a request, headers and body.
+	ReadTimeout time.Duration
 	// MetricsAddr, when set, serves /metrics there instead of on Addr;
 	// MetricsToken, when set, is required on it as a bearer token.
 	MetricsAddr  string
@@ -133,6 +135,7 @@ func defineFlags(fs *flag.FlagSet, e *envReader, s *settings) rawSettings {
 	raw.proxies = fs.String("trusted-proxies", env("WALLBOARD_TRUSTED_PROXIES", ""), "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For names the client for per-client limits (WALLBOARD_TRUSTED_PROXIES)")
 	fs.IntVar(&s.MaxConns, "max-conns", e.int("WALLBOARD_MAX_CONNS", 8192), "connections held open at most; keep it well below the open-file limit (WALLBOARD_MAX_CONNS)")
 	fs.IntVar(&s.MaxConnsPerClient, "max-conns-per-client", e.int("WALLBOARD_MAX_CONNS_PER_CLIENT", 512), "connections held open at most from one client address; trusted proxies are exempt (WALLBOARD_MAX_CONNS_PER_CLIENT)")
+	fs.DurationVar(&s.ReadTimeout, "read-timeout", e.duration("WALLBOARD_READ_TIMEOUT", 10*time.Second), "time a client may take to send a request, headers and body; WebSockets are not bound by it (WALLBOARD_READ_TIMEOUT)")
 	fs.StringVar(&s.MetricsAddr, "metrics-addr", env("WALLBOARD_METRICS_ADDR", ""), "serve /metrics on this address only, not on -addr (WALLBOARD_METRICS_ADDR)")
 	fs.BoolVar(&s.PrintConfig, "print-config", e.bool("WALLBOARD_PRINT_CONFIG", false), "print the effective configuration, secrets redacted, and exit (WALLBOARD_PRINT_CONFIG)")
 	raw.sqsQueues = fs.String("sqs-queue-url", env("WALLBOARD_SQS_QUEUE_URL", ""), "AWS SQS queue URL(s) to receive Wildix events from, comma-separated (WALLBOARD_SQS_QUEUE_URL)")
@@ -164,6 +167,9 @@ func (s *settings) resolve(raw rawSettings, e *envReader) {
 	}
 	if s.MaxConns < 1 || s.MaxConnsPerClient < 1 {
 		e.fail("-max-conns, -max-conns-per-client (WALLBOARD_MAX_CONNS, WALLBOARD_MAX_CONNS_PER_CLIENT): must be positive")
+	}
+	if s.ReadTimeout < time.Second {
+		e.fail("-read-timeout / WALLBOARD_READ_TIMEOUT: %s is shorter than 1s", s.ReadTimeout)
 	}
 
 	s.Secrets = splitList(e.secret("WALLBOARD_WEBHOOK_SECRET", *raw.secret))
