@@ -175,11 +175,11 @@ func serve(ctx context.Context, cfg settings, srv *server.Server, ln, metricsLn 
 	go func() { runDone <- srv.Run(runCtx) }()
 	go func() {
 		limited := srv.LimitListener(ln)
-		serve := func() error { return httpServer.Serve(limited) }
+		accept := func() error { return httpServer.Serve(limited) }
 		if tls {
-			serve = func() error { return httpServer.ServeTLS(limited, cfg.TLSCert, cfg.TLSKey) }
+			accept = func() error { return httpServer.ServeTLS(limited, cfg.TLSCert, cfg.TLSKey) }
 		}
-		if err := serve(); !errors.Is(err, http.ErrServerClosed) {
+		if err := accept(); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("serve http: %w", err)
 		}
 	}()
