@@ -44,6 +44,24 @@ test('a supervisor logs in, sees the live board, and logs out', async ({ page })
   await expect(page).toHaveURL(/\/login\?next=%2Fagent$/);
 });
 
+test('logging out ends the session in every tab: the other board stops being live', async ({ page, context }) => {
+  await page.goto(`${wb.url}/login`);
+  await logIn(page, supervisor, password);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+
+  // A second tab of the same browser logs out; a copy of the cookie is no
+  // good any more, and the first tab's socket is closed by the server.
+  const cookie = (await context.cookies()).find((c) => c.name === 'wallboard_session')!;
+  const other = await context.newPage();
+  await other.goto(`${wb.url}/`);
+  await other.getByTestId('logout').click();
+  await expect(other).toHaveURL(/\/login$/);
+
+  await expect(page.locator('[data-connection]')).not.toHaveAttribute('data-connection', 'live', { timeout: 10_000 });
+  const res = await fetch(`${wb.url}/api/v1/state`, { headers: { Cookie: `wallboard_session=${cookie.value}` } });
+  expect(res.status).toBe(401);
+});
+
 test('an agent lands on the agent view', async ({ page }) => {
   await page.goto(`${wb.url}/login`);
   await logIn(page, agent, password);

@@ -9,7 +9,9 @@
 // evicted with close code 1013 (try again later) instead of slowing anyone
 // down; Shutdown closes every client with 1012 (service restart). Browsers
 // treat both as a cue to reconnect, and each reconnect starts with a fresh
-// first message, so a client heals from any loss.
+// first message, so a client heals from any loss. A client whose request
+// carried a lifetime (WithLifetime) is closed with 4401 when it ends: its
+// credential is gone, and reconnecting needs a new one.
 package hub
 
 import (

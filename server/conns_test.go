@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
 	"github.com/wallboard/wallboard/wildix"
@@ -260,4 +262,47 @@ func TestFloodHelper(t *testing.T) {
 	}
 	mu.Unlock()
 	holders.Wait()
+}
+
+// TestReadTimeoutSparesWebSockets: a request whose body stalls is cut off
+// after Config.ReadTimeout, while a WebSocket lives on past it.
+func TestReadTimeoutSparesWebSockets(t *testing.T) {
+	const readTimeout = 300 * time.Millisecond
+	h := newHarnessWith(t, eventlog.Options{Dir: t.TempDir()}, func(c *server.Config) {
+		c.ReadTimeout = readTimeout
+		c.HeartbeatPeriod = 4 * readTimeout
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := h.srv.HTTPServer(nil)
+	go hs.Serve(h.srv.LimitListener(ln))
+	t.Cleanup(func() { hs.Close() })
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second)) // a hang guard
+	start := time.Now()
+	io.WriteString(conn, "POST /webhooks/wildix HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"type\":")
+	_, _ = io.Copy(io.Discard, conn) // until the server hangs up
+	if took := time.Since(start); took < readTimeout || took > 10*readTimeout {
+		t.Errorf("a stalled body held its connection %v; want about the read timeout, %v", took, readTimeout)
+	}
+
+	ws, res, err := websocket.DefaultDialer.Dial("ws://"+ln.Addr().String()+"/ws", nil)
+	if err != nil {
+		t.Fatalf("socket: %v (%v)", err, res)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	opened := time.Now()
+	for time.Since(opened) < 3*readTimeout {
+		if _, _, err := ws.ReadMessage(); err != nil {
+			t.Fatalf("the socket ended %v after opening: %v; want it to outlive the read timeout", time.Since(opened), err)
+		}
+	}
 }

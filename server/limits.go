@@ -21,12 +21,12 @@ const (
 	formLimit = 8 << 10
 
 	// readHeaderTimeout is how long a client may take to send a request's
-	// headers, readTimeout its headers and body (a webhook is ~1 KB, so a
-	// slow sender is a broken or hostile one). WebSockets are not bound by
-	// them: the upgrade clears the server's deadlines and the hub keeps its
-	// own.
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
+	// headers, defaultReadTimeout its headers and body (a webhook is ~1 KB,
+	// so a slow sender is a broken or hostile one). WebSockets are not
+	// bound by them: the upgrade clears the server's deadlines and the hub
+	// keeps its own.
+	readHeaderTimeout  = 5 * time.Second
+	defaultReadTimeout = 10 * time.Second
 	// writeTimeout bounds writing an answer (a page of 2,000 people
 	// included); idleTimeout how long a kept-alive connection may wait for
 	// its next request.
@@ -83,8 +83,8 @@ var _ io.ReadCloser = tooLarge{}
 func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 	return &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
+		ReadHeaderTimeout: min(readHeaderTimeout, s.cfg.ReadTimeout),
+		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,

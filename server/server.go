@@ -91,6 +91,10 @@ type Config struct {
 	MetricsToken    string
 	SeparateMetrics bool
 
+	// ReadTimeout bounds reading a request, headers and body; default 10s
+	// (a webhook is ~1 KB). WebSockets are not bound by it once upgraded.
+	ReadTimeout time.Duration
+
 	BodyLimit int64         // webhook body limit; default 1 MiB
 	ApplyWait time.Duration // how long a webhook waits for the local board to apply it; default 2s
 
@@ -124,6 +128,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxSocketsPerClient <= 0 {
 		c.MaxSocketsPerClient = 256
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = defaultReadTimeout
 	}
 	if c.MaxConns <= 0 {
 		c.MaxConns = defaultMaxConns

@@ -109,8 +109,10 @@ func (f failures) wait(limit int, window time.Duration, now time.Time) time.Dura
 
 // attempt counts an attempt against every key before its password is
 // checked, and returns 0, or how long the client must wait instead when a
-// key has reached its limit (nothing is counted then). It fails when the
-// shared table cannot be reached: the attempt must then be refused.
+// key has reached its limit (nothing is counted then, unless a concurrent
+// attempt spent that key's last slot meanwhile: the keys counted before it
+// keep the count, which errs on the safe side). It fails when the shared
+// table cannot be reached: the attempt must then be refused.
 func (t *throttle) attempt(ctx context.Context, keys []throttleKey, now time.Time) (time.Duration, error) {
 	// Refuse before counting anything if a key is already spent, so that a
 	// refused attempt costs no other key a slot.

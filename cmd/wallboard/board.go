@@ -4,7 +4,7 @@ import "github.com/wallboard/wallboard/board"
 
 // boardOptions are the board's lifetimes, time zones and per-company limits
 // from the flags and the -config file.
-func boardOptions(cfg config) board.Options {
+func boardOptions(cfg settings) board.Options {
 	o := board.Options{
 		CallTTL:       cfg.CallTTL,
 		ConferenceTTL: cfg.ConfTTL,

@@ -63,7 +63,7 @@ func loadTimeline(dir string, users int, rate float64, now time.Time) (t demoTim
 
 // runDemo feeds the server a simulated company through its own webhook
 // ingress, signed like the PBX signs, paced in real time.
-func runDemo(ctx context.Context, cfg config, srv *server.Server, addr net.Addr, logger *slog.Logger) error {
+func runDemo(ctx context.Context, cfg settings, srv *server.Server, addr net.Addr, logger *slog.Logger) error {
 	select {
 	case <-srv.CaughtUp():
 	case <-ctx.Done():

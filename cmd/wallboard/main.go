@@ -30,9 +30,10 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	configfile "github.com/wallboard/wallboard/config"
+	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
+	"github.com/wallboard/wallboard/sqsingress"
 )
 
 func main() {
@@ -54,7 +55,7 @@ func main() {
 // run is the whole program: it returns when ctx ends (after a graceful
 // stop) or when something fails.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := parseConfig(args, getenv, stdout)
+	cfg, err := parseSettings(args, getenv, stdout)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -68,11 +69,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if !cfg.authenticated() {
 		logger.Warn("The board is open to anyone who can reach it: no users or display links in a -config file, and no WALLBOARD_API_TOKEN")
 	}
-
 	if cfg.Demo && len(cfg.Secrets) == 0 {
 		cfg.Secrets = []string{randomSecret()}
 	}
 
+	elog, err := openLog(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer elog.Close()
+	srv, err := newServer(cfg, elog, logger)
+	if err != nil {
+		return err
+	}
+	consumers, err := startSQS(ctx, cfg, srv, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+	}
+	return serve(ctx, cfg, srv, ln, metricsLn, consumers, logger)
+}
+
+// openLog opens the event log the settings name.
+func openLog(ctx context.Context, cfg settings, logger *slog.Logger) (*eventlog.Log, error) {
 	elog, err := eventlog.Open(ctx, eventlog.Options{
 		Dir:             cfg.DataDir,
 		URL:             cfg.NATSURL,
@@ -85,17 +114,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Logger:          logger.With(slog.String("component", "eventlog")),
 	})
 	if err != nil {
-		return fmt.Errorf("open event log: %w", err)
+		return nil, fmt.Errorf("open event log: %w", err)
 	}
-	defer elog.Close()
+	return elog, nil
+}
 
+// newServer configures the server from the settings and their
+// configuration file.
+func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.Server, error) {
 	scfg := server.Config{
-		Secrets:        bytesOf(cfg.Secrets),
-		PublicURL:      cfg.PublicURL,
-		APIToken:       cfg.APIToken,
-		TrustedProxies: cfg.TrustedProxies,
-		TickPeriod:     cfg.TickPeriod,
-		Board:          boardOptions(cfg),
+		Secrets:           bytesOf(cfg.Secrets),
+		PublicURL:         cfg.PublicURL,
+		APIToken:          cfg.APIToken,
+		TrustedProxies:    cfg.TrustedProxies,
+		TickPeriod:        cfg.TickPeriod,
+		MaxConns:          cfg.MaxConns,
+		MaxConnsPerClient: cfg.MaxConnsPerClient,
+		ReadTimeout:       cfg.ReadTimeout,
+		MetricsToken:      cfg.MetricsToken,
+		SeparateMetrics:   cfg.MetricsAddr != "",
+		Board:             boardOptions(cfg),
 	}
 	if f := cfg.File; f != nil {
 		for _, in := range f.Integrations {
@@ -104,52 +142,57 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		scfg.Users, scfg.Displays, scfg.QueueThresholds = f.Users, f.Displays, f.Queues
 		if len(f.Users) > 0 {
 			keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
+			var err error
 			if scfg.SessionKey, err = sessionKey(keyFile); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	srv, err := server.New(scfg, elog, logger)
 	if err != nil {
-		return fmt.Errorf("configure server: %w", err)
+		return nil, fmt.Errorf("configure server: %w", err)
 	}
+	return srv, nil
+}
 
-	consumers, err := startSQS(ctx, cfg, srv, logger)
-	if err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	httpServer := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+// serve runs everything until ctx ends or something fails, then stops in
+// order: stop taking requests (in-flight webhooks finish and are stored),
+// close WebSockets with 1012 so browsers reconnect, stop consuming, save a
+// final snapshot; the caller closes the log.
+func serve(ctx context.Context, cfg settings, srv *server.Server, ln, metricsLn net.Listener, consumers []*sqsingress.Consumer, logger *slog.Logger) error {
+	errorLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	httpServer := srv.HTTPServer(errorLog)
+	servers := []*http.Server{httpServer}
 	tls := cfg.TLSCert != ""
 	logger.Info("Listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", tls),
-		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Int("sqs_queues", len(cfg.SQSQueueURLs)), slog.Bool("demo", cfg.Demo))
+		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Int("sqs_queues", len(cfg.SQSQueueURLs)), slog.Bool("demo", cfg.Demo),
+		slog.Int("max_conns", cfg.MaxConns), slog.Int("max_conns_per_client", cfg.MaxConnsPerClient))
 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
-	errc := make(chan error, 3+len(consumers))
+	errc := make(chan error, 4+len(consumers))
 	runDone := make(chan error, 1)
 	go func() { runDone <- srv.Run(runCtx) }()
 	go func() {
-		serve := func() error { return httpServer.Serve(ln) }
+		limited := srv.LimitListener(ln)
+		accept := func() error { return httpServer.Serve(limited) }
 		if tls {
-			serve = func() error { return httpServer.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) }
+			accept = func() error { return httpServer.ServeTLS(limited, cfg.TLSCert, cfg.TLSKey) }
 		}
-		if err := serve(); !errors.Is(err, http.ErrServerClosed) {
+		if err := accept(); !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("serve http: %w", err)
 		}
 	}()
+	if metricsLn != nil {
+		metricsServer := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, ErrorLog: errorLog}
+		servers = append(servers, metricsServer)
+		logger.Info("Serving metrics", slog.String("addr", metricsLn.Addr().String()), slog.Bool("token", cfg.MetricsToken != ""))
+		go func() {
+			if err := metricsServer.Serve(metricsLn); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("serve metrics: %w", err)
+			}
+		}()
+	}
 	for _, c := range consumers {
 		go func() {
 			if err := c.Run(runCtx); err != nil {
@@ -161,6 +204,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		go func() { errc <- runDemo(runCtx, cfg, srv, ln.Addr(), logger) }()
 	}
 
+	var err error
 	runReturned := false
 	select {
 	case <-ctx.Done():
@@ -172,13 +216,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		logger.Info("Stopping: the event log consumer ended")
 	}
 
-	// Ordered shutdown: stop taking requests (in-flight webhooks finish and
-	// are stored), close WebSockets with 1012 so browsers reconnect, stop
-	// consuming, save a final snapshot, close the log (deferred).
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
-	if serr := httpServer.Shutdown(shutdownCtx); serr != nil {
-		logger.Warn("HTTP shutdown incomplete", slog.Any("error", serr))
+	for _, hs := range servers {
+		if serr := hs.Shutdown(shutdownCtx); serr != nil {
+			logger.Warn("HTTP shutdown incomplete", slog.Any("error", serr))
+		}
 	}
 	cancelRun()
 	if !runReturned {
@@ -205,14 +248,14 @@ func loopback(addr net.Addr) string {
 	return tcp.String()
 }
 
-func logMode(cfg config) string {
+func logMode(cfg settings) string {
 	if cfg.NATSURL != "" {
 		return "external NATS"
 	}
 	return "embedded NATS JetStream in " + cfg.DataDir
 }
 
-func newLogger(cfg config, w io.Writer) *slog.Logger {
+func newLogger(cfg settings, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
@@ -282,33 +325,37 @@ func hashPassword(stdin io.Reader, stdout io.Writer) error {
 	if len(password) < 8 {
 		return errors.New("the password on stdin is shorter than 8 characters")
 	}
-	_, err = fmt.Fprintln(stdout, configfile.HashPassword(password))
+	_, err = fmt.Fprintln(stdout, config.HashPassword(password))
 	return err
 }
 
 // printConfig is -print-config: the effective configuration, as YAML,
 // every secret redacted.
-func printConfig(w io.Writer, cfg config) error {
+func printConfig(w io.Writer, cfg settings) error {
 	type effective struct {
-		Addr           string           `yaml:"addr"`
-		DataDir        string           `yaml:"data_dir"`
-		ConfigFile     string           `yaml:"config,omitempty"`
-		PublicURL      string           `yaml:"public_url,omitempty"`
-		WebhookSecrets string           `yaml:"webhook_secrets"`
-		APIToken       string           `yaml:"api_token"`
-		TLSCert        string           `yaml:"tls_cert,omitempty"`
-		TLSKey         string           `yaml:"tls_key,omitempty"`
-		TrustedProxies []string         `yaml:"trusted_proxies,omitempty"`
-		Demo           bool             `yaml:"demo"`
-		NATSURL        string           `yaml:"nats_url,omitempty"`
-		SQSQueueURLs   []string         `yaml:"sqs_queue_urls,omitempty"`
-		SQSSigning     string           `yaml:"sqs_signing_secret"`
-		CallTTL        string           `yaml:"call_ttl"`
-		ConferenceTTL  string           `yaml:"conference_ttl"`
-		ClockSkew      string           `yaml:"clock_skew"`
-		Timezone       string           `yaml:"timezone"`
-		Authenticated  bool             `yaml:"authenticated"`
-		File           *configfile.File `yaml:"file,omitempty"`
+		Addr           string       `yaml:"addr"`
+		DataDir        string       `yaml:"data_dir"`
+		ConfigFile     string       `yaml:"config,omitempty"`
+		PublicURL      string       `yaml:"public_url,omitempty"`
+		WebhookSecrets string       `yaml:"webhook_secrets"`
+		APIToken       string       `yaml:"api_token"`
+		TLSCert        string       `yaml:"tls_cert,omitempty"`
+		TLSKey         string       `yaml:"tls_key,omitempty"`
+		TrustedProxies []string     `yaml:"trusted_proxies,omitempty"`
+		MaxConns       int          `yaml:"max_conns"`
+		MaxConnsClient int          `yaml:"max_conns_per_client"`
+		MetricsAddr    string       `yaml:"metrics_addr,omitempty"`
+		MetricsToken   string       `yaml:"metrics_token"`
+		Demo           bool         `yaml:"demo"`
+		NATSURL        string       `yaml:"nats_url,omitempty"`
+		SQSQueueURLs   []string     `yaml:"sqs_queue_urls,omitempty"`
+		SQSSigning     string       `yaml:"sqs_signing_secret"`
+		CallTTL        string       `yaml:"call_ttl"`
+		ConferenceTTL  string       `yaml:"conference_ttl"`
+		ClockSkew      string       `yaml:"clock_skew"`
+		Timezone       string       `yaml:"timezone"`
+		Authenticated  bool         `yaml:"authenticated"`
+		File           *config.File `yaml:"file,omitempty"`
 	}
 	e := effective{
 		Addr: cfg.Addr, DataDir: cfg.DataDir, ConfigFile: cfg.ConfigFile, PublicURL: cfg.PublicURL,
@@ -316,6 +363,8 @@ func printConfig(w io.Writer, cfg config) error {
 		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: eventlog.RedactURLs(cfg.NATSURL),
 		SQSQueueURLs: cfg.SQSQueueURLs, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
 		CallTTL: cfg.CallTTL.String(), ConferenceTTL: cfg.ConfTTL.String(), ClockSkew: cfg.ClockSkew.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
+		MaxConns: cfg.MaxConns, MaxConnsClient: cfg.MaxConnsPerClient,
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: redact(nonEmpty(cfg.MetricsToken)),
 	}
 	for _, p := range cfg.TrustedProxies {
 		e.TrustedProxies = append(e.TrustedProxies, p.String())

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +20,7 @@ func envOf(m map[string]string) func(string) string {
 func TestParseConfigPrecedence(t *testing.T) {
 	env := envOf(map[string]string{"WALLBOARD_ADDR": ":9000", "WALLBOARD_WEBHOOK_SECRET": "a, b", "WALLBOARD_CALL_TTL": "30m"})
 
-	cfg, err := parseConfig(nil, env, io.Discard)
+	cfg, err := parseSettings(nil, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +31,7 @@ func TestParseConfigPrecedence(t *testing.T) {
 		t.Fatalf("secrets = %q", cfg.Secrets)
 	}
 
-	cfg, err = parseConfig([]string{"-addr", ":9100", "-webhook-secret", "c"}, env, io.Discard)
+	cfg, err = parseSettings([]string{"-addr", ":9100", "-webhook-secret", "c"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestParseConfigErrorsNameTheSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseConfig(tt.args, envOf(tt.env), io.Discard)
+			_, err := parseSettings(tt.args, envOf(tt.env), io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to name %s", err, tt.want)
 			}
@@ -63,7 +65,7 @@ func TestParseConfigErrorsNameTheSetting(t *testing.T) {
 }
 
 func TestDemoNeedsNoSecret(t *testing.T) {
-	cfg, err := parseConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, envOf(nil), io.Discard)
+	cfg, err := parseSettings([]string{"-demo", "-addr", "127.0.0.1:0"}, envOf(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,5 +125,57 @@ func TestRunDemo(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not stop after its context ended")
+	}
+}
+
+// TestSecretFiles: every secret setting may be read from the file its
+// _FILE variable names, and a value given directly wins.
+func TestSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	env := map[string]string{
+		"WALLBOARD_WEBHOOK_SECRET_FILE":     file("webhook", "w1,w2"),
+		"WALLBOARD_SQS_SIGNING_SECRET_FILE": file("sqs", "sqs-secret"),
+		"WALLBOARD_API_TOKEN_FILE":          file("api", "api-token-0123456789"),
+		"WALLBOARD_METRICS_TOKEN_FILE":      file("metrics", "metrics-token-0123456789"),
+	}
+	s, err := parseSettings(nil, envOf(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(s.Secrets, ",") != "w1,w2" || s.SQSSigningSecret != "sqs-secret" || s.APIToken != "api-token-0123456789" || s.MetricsToken != "metrics-token-0123456789" {
+		t.Errorf("from files: %q %q %q %q", s.Secrets, s.SQSSigningSecret, s.APIToken, s.MetricsToken)
+	}
+	env["WALLBOARD_API_TOKEN"] = "direct-token-0123456789"
+	if s, _ = parseSettings([]string{"-webhook-secret", "flag"}, envOf(env), io.Discard); s.APIToken != "direct-token-0123456789" || strings.Join(s.Secrets, ",") != "flag" {
+		t.Errorf("a value given directly loses to its file: %q %q", s.APIToken, s.Secrets)
+	}
+	env["WALLBOARD_METRICS_TOKEN_FILE"] = filepath.Join(dir, "missing")
+	if _, err := parseSettings(nil, envOf(env), io.Discard); err == nil || !strings.Contains(err.Error(), "WALLBOARD_METRICS_TOKEN_FILE") {
+		t.Errorf("a missing file: %v; want an error naming WALLBOARD_METRICS_TOKEN_FILE", err)
+	}
+	delete(env, "WALLBOARD_METRICS_TOKEN_FILE")
+	env["WALLBOARD_METRICS_TOKEN"] = "short"
+	if _, err := parseSettings(nil, envOf(env), io.Discard); err == nil || !strings.Contains(err.Error(), "WALLBOARD_METRICS_TOKEN") {
+		t.Errorf("a short metrics token: %v; want an error naming it", err)
+	}
+}
+
+func TestConnectionCapsAndMetricsAddress(t *testing.T) {
+	s, err := parseSettings([]string{"-demo", "-metrics-addr", "127.0.0.1:9100"}, envOf(map[string]string{"WALLBOARD_MAX_CONNS": "100", "WALLBOARD_MAX_CONNS_PER_CLIENT": "10"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.MaxConns != 100 || s.MaxConnsPerClient != 10 || s.MetricsAddr != "127.0.0.1:9100" {
+		t.Errorf("settings = %+v", s)
+	}
+	if _, err := parseSettings([]string{"-demo", "-max-conns", "0"}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "WALLBOARD_MAX_CONNS") {
+		t.Errorf("no connections allowed: %v; want an error naming WALLBOARD_MAX_CONNS", err)
 	}
 }

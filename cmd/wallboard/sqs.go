@@ -22,7 +22,7 @@ type sqsQueue struct {
 }
 
 // sqsQueues lists the queues of the environment and of the config file.
-func sqsQueues(cfg config) []sqsQueue {
+func sqsQueues(cfg settings) []sqsQueue {
 	var queues []sqsQueue
 	var envSecrets [][]byte
 	if cfg.SQSSigningSecret != "" {
@@ -45,7 +45,7 @@ func sqsQueues(cfg config) []sqsQueue {
 // message bodies to the server's ingest path, exactly as the webhook does;
 // a queue of a configured integration takes only that integration's
 // company's events.
-func startSQS(ctx context.Context, cfg config, srv *server.Server, logger *slog.Logger) ([]*sqsingress.Consumer, error) {
+func startSQS(ctx context.Context, cfg settings, srv *server.Server, logger *slog.Logger) ([]*sqsingress.Consumer, error) {
 	queues := sqsQueues(cfg)
 	if len(queues) == 0 {
 		return nil, nil

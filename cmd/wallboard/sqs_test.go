@@ -4,16 +4,16 @@ import (
 	"errors"
 	"testing"
 
-	configfile "github.com/wallboard/wallboard/config"
+	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/sqsingress"
 )
 
 func TestSQSQueuesFromEnvironmentAndFile(t *testing.T) {
-	cfg := config{
+	cfg := settings{
 		SQSQueueURLs:     []string{"https://sqs.eu-west-1.amazonaws.com/1/env-queue"},
 		SQSSigningSecret: "env-key",
 	}
-	cfg.File = &configfile.File{Integrations: []configfile.Integration{
+	cfg.File = &config.File{Integrations: []config.Integration{
 		{ID: "int001", Company: "it_w1", SQSQueueURL: "https://sqs.eu-west-1.amazonaws.com/1/q1", Secrets: []string{"k1"}},
 		{ID: "int002", Company: "it_w2", SQSQueueURL: "https://sqs.eu-west-1.amazonaws.com/1/q2"},
 		{ID: "int003", Company: "it_w3", Secrets: []string{"webhook-only"}},
