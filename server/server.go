@@ -25,6 +25,7 @@ import (
 
 	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
+	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/hub"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
@@ -372,6 +373,9 @@ func (s *Server) handleReady(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.log.Ready(ctx); err != nil {
+		if errors.Is(err, eventlog.ErrStorage) {
+			return errorJSON(c, http.StatusServiceUnavailable, "The event log cannot store events: its disk is full or failing. It resumes by itself once it can write.")
+		}
 		return errorJSON(c, http.StatusServiceUnavailable, "The event log is unavailable.")
 	}
 	s.checksMu.Lock()
