@@ -25,7 +25,9 @@ func (fullDiskLog) Append(context.Context, eventlog.Message) (uint64, bool, erro
 	return 0, false, errFull
 }
 
-func (fullDiskLog) Ready(context.Context) error { return fmt.Errorf("eventlog: not ready: %w", errFull) }
+func (fullDiskLog) Ready(context.Context) error {
+	return fmt.Errorf("eventlog: not ready: %w", errFull)
+}
 
 // TestFullDiskAnswers503WithTheReason: webhooks get a prompt 503 and
 // /readyz names the storage as the cause.
