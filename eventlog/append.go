@@ -214,17 +214,19 @@ func (l *Log) write(batch []*appendReq) {
 // disk before they are answered and before Consume delivers them.
 func (l *Log) store(ctx context.Context, reqs []*appendReq) []appendResult {
 	results := l.storeEach(ctx, reqs)
-	if !l.groupSync {
-		return results
-	}
 	var last uint64
-	ok := false
 	for _, r := range results {
 		if r.err == nil {
-			last, ok = max(last, r.seq), true
+			last = max(last, r.seq)
 		}
 	}
-	if !ok {
+	if last == 0 || l.mark == nil {
+		return results
+	}
+	if err := l.mark.set(last); err != nil {
+		l.log.Warn("Cannot record the log's last seq", "error", err)
+	}
+	if !l.groupSync {
 		return results
 	}
 	start := time.Now()

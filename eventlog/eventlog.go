@@ -140,6 +140,9 @@ type Stats struct {
 	Disconnects uint64
 	// Reconnects counts successful reconnections since [Open].
 	Reconnects uint64
+	// Lost lists the entries Open found missing from the log (damaged or
+	// truncated files); they are also logged as an error.
+	Lost []Range
 	// Syncs counts the flushes to disk of an embedded log with SyncAlways,
 	// one per group of concurrent appends; SyncTime is their total time.
 	Syncs    uint64
@@ -200,6 +203,11 @@ type Log struct {
 	faultMu sync.Mutex
 	fault   *StorageError
 
+	// mark records the highest seq stored (embedded mode); lost is what
+	// Open found missing.
+	mark *mark
+	lost []Range
+
 	disconnects atomic.Uint64
 }
 
@@ -253,6 +261,10 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 			return nil, err
 		}
 		l.emb = &embedded{srv: srv}
+		if l.mark, err = openMark(opts.Dir); err != nil {
+			l.stopServer()
+			return nil, err
+		}
 		// After a storage fault the server is restarted in-process: the
 		// connection reaches the new one through l.emb, promptly.
 		connOpts = append(connOpts, nats.InProcessServer(l.emb),
@@ -373,6 +385,11 @@ func (l *Log) setup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("eventlog: create or update stream %s on %s: %w", l.opts.Stream, l.where(), err)
 	}
+	lost, err := l.checkIntegrity(ctx, stream)
+	if err != nil {
+		return err
+	}
+	l.lost = lost
 	if l.groupSync {
 		// What the files hold now (also what a crashed process left in
 		// the page cache) is on disk from here on.
@@ -445,6 +462,7 @@ func (l *Log) Stats() Stats {
 		Connected:   l.nc.IsConnected(),
 		Disconnects: l.disconnects.Load(),
 		Reconnects:  l.nc.Stats().Reconnects,
+		Lost:        l.lost,
 		Syncs:       l.syncs.Load(),
 		SyncTime:    time.Duration(l.syncSeconds.Load()),
 	}
@@ -465,6 +483,7 @@ func (l *Log) Close() error {
 		}
 		<-l.closed
 		l.stopServer()
+		l.mark.close()
 	})
 	return nil
 }

@@ -195,19 +195,25 @@ func (p *pipeline) run(ctx context.Context) error {
 		case errors.As(err, &gap):
 			// Entries outlived the log's retention before this node applied
 			// them (it was stopped longer than -retention, with an older
-			// snapshot). Failing would fail every restart alike; the board
-			// carries on from what the log still holds, and says so.
-			p.logger.Warn("Event log entries expired before this node applied them; continuing after the gap",
-				slog.Uint64("missing_from", gap.Want), slog.Uint64("continues_at", gap.Next))
+			// snapshot), or the log's files were damaged. Failing would fail
+			// every restart alike; the board carries on from what the log
+			// still holds, and says what it lacks.
+			p.metrics.lostEntries.Add(float64(gap.Next - gap.Want))
+			p.logger.Error("Event log entries missing: expired or lost before this node applied them; continuing after them",
+				slog.String("missing_seqs", eventlog.Range{From: gap.Want, To: gap.Next - 1}.String()),
+				slog.Uint64("missing_count", gap.Next-gap.Want))
 			p.skipTo(gap.Next - 1)
 		case errors.Is(err, eventlog.ErrBeyondEnd):
-			// The log is shorter than the snapshot says: it was recreated.
-			// The snapshot stands; new entries are applied on top.
+			// The log is shorter than the snapshot: it was recreated, or its
+			// tail was lost. The snapshot stands; new entries are applied
+			// on top.
 			last, lerr := p.log.LastSeq(ctx)
 			if lerr != nil {
 				return fmt.Errorf("read log position: %w", lerr)
 			}
-			p.logger.Warn("The event log is shorter than the snapshot; it was recreated. Continuing from its end",
+			p.metrics.lostEntries.Add(float64(p.state.logSeq - last))
+			p.logger.Error("The event log is shorter than the snapshot: recreated, or its tail was lost. Continuing from its end",
+				slog.String("missing_seqs", eventlog.Range{From: last + 1, To: p.state.logSeq}.String()),
 				slog.Uint64("snapshot_seq", p.state.logSeq), slog.Uint64("log_end", last))
 			p.skipTo(last)
 		default:
