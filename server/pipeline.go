@@ -284,14 +284,20 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 	return nil
 }
 
-// entryEvents turns a log entry into board events.
+// entryEvents turns a log entry into board events, each carrying the
+// entry's receive time (the header the ingress wrote): the board trusts it,
+// not the event's own time, for its clock (see board.TrustTime). The
+// receive time is read from the log, never from this node's clock, so every
+// node decides alike. A tick's time is its own receive time. An entry
+// without the header (stored by an older version) leaves it zero: the board
+// then believes the event's time within its bounds.
 func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 	if e.Header[headerKind] == kindTick {
 		var t tickBody
 		if err := json.Unmarshal(e.Body, &t); err != nil {
 			return nil, kindTick, fmt.Errorf("decode tick: %w", err)
 		}
-		return []board.Event{{At: t.At, Tick: true}}, kindTick, nil
+		return []board.Event{{At: t.At, Received: t.At, Tick: true}}, kindTick, nil
 	}
 	env, err := wildix.Decode(e.Body)
 	if err != nil {
@@ -300,6 +306,11 @@ func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 	events, err := wildix.Translate(env)
 	if errors.Is(err, wildix.ErrUnknownType) {
 		return nil, env.Type, nil
+	}
+	if received, perr := time.Parse(time.RFC3339Nano, e.Header[headerReceived]); perr == nil {
+		for i := range events {
+			events[i].Received = received
+		}
 	}
 	return events, env.Type, err
 }

@@ -20,6 +20,10 @@ type StateLabel struct {
 	State board.TileState
 	Word  string // e.g. "Talking"
 	Icon  string // icon name: "check", "phone", "bell", "phone-ring", "no-entry", "clock", "off", "question"
+	// Rank is the state's place in the board's precedence (0 for rt, the
+	// first that applies, up to 7 for unknown): the browser's sort=state
+	// orders by it and never encodes the precedence itself.
+	Rank int
 }
 
 // Label returns the label of a TileState; an unknown value is shown as
@@ -27,21 +31,21 @@ type StateLabel struct {
 func Label(s board.TileState) StateLabel {
 	switch s {
 	case board.TileRT:
-		return StateLabel{State: s, Word: "Talking + ringing", Icon: "phone-ring"}
+		return StateLabel{State: s, Word: "Talking + ringing", Icon: "phone-ring", Rank: 0}
 	case board.TileTalking:
-		return StateLabel{State: s, Word: "Talking", Icon: "phone"}
+		return StateLabel{State: s, Word: "Talking", Icon: "phone", Rank: 1}
 	case board.TileRinging:
-		return StateLabel{State: s, Word: "Ringing", Icon: "bell"}
+		return StateLabel{State: s, Word: "Ringing", Icon: "bell", Rank: 2}
 	case board.TileDND:
-		return StateLabel{State: s, Word: "Do not disturb", Icon: "no-entry"}
+		return StateLabel{State: s, Word: "Do not disturb", Icon: "no-entry", Rank: 3}
 	case board.TileAway:
-		return StateLabel{State: s, Word: "Away", Icon: "clock"}
+		return StateLabel{State: s, Word: "Away", Icon: "clock", Rank: 4}
 	case board.TileAvailable:
-		return StateLabel{State: s, Word: "Available", Icon: "check"}
+		return StateLabel{State: s, Word: "Available", Icon: "check", Rank: 5}
 	case board.TileOffline:
-		return StateLabel{State: s, Word: "Offline", Icon: "off"}
+		return StateLabel{State: s, Word: "Offline", Icon: "off", Rank: 6}
 	default:
-		return StateLabel{State: board.TileUnknown, Word: "Unknown", Icon: "question"}
+		return StateLabel{State: board.TileUnknown, Word: "Unknown", Icon: "question", Rank: 7}
 	}
 }
 
@@ -71,6 +75,8 @@ type Tile struct {
 	Company    string
 	Extension  string
 	Name       string // display name: the name, else the email, else the extension
+	Short      string // ShortName(Name), for a TV tile where Name does not fit; "" when none is shorter
+	Search     string // what a search matches: Fold(Name) and the extension
 	Group      string
 	Department string
 	Telephony  string // the effective telephony value, as received
@@ -81,6 +87,9 @@ type Tile struct {
 	Since      time.Time // when the tile entered State: the "time in state" origin; zero when unknown
 	Call       *TileCall // the newest active call; nil when none, and always in the agent view
 	Sort       string    // data-sort: company, then name, then extension
+	// SinceSort orders tiles by time in state (sort=since), longest first:
+	// Since in UTC, so that string order is time order; "" when unknown.
+	SinceSort string
 }
 
 // TileCall is what a tile shows of the user's call.
@@ -127,6 +136,7 @@ type QueueRow struct {
 // time zone. Only agents who answered or missed a call today have one.
 type AgentRow struct {
 	ID        string // AgentID(Company, Extension)
+	TileID    string // TileID(Company, Extension): the user's tile, whose filters the row follows
 	Company   string
 	Extension string
 	Name      string // the user's display name, else the extension
@@ -265,6 +275,8 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		Company:    u.Company,
 		Extension:  u.Extension,
 		Name:       name,
+		Short:      ShortName(name),
+		Search:     searchText(name, u.Extension),
 		Group:      u.Group,
 		Department: u.Department,
 		Telephony:  u.Telephony,
@@ -274,6 +286,9 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		Until:      u.Until,
 		Since:      u.Since,
 		Sort:       sortKey(u.Company, strings.ToLower(name), u.Extension),
+	}
+	if !u.Since.IsZero() {
+		t.SinceSort = u.Since.UTC().Format(sortTime)
 	}
 	if calls == nil {
 		return t
@@ -286,7 +301,7 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		}
 		t.Call = &TileCall{
 			Direction: c.Direction,
-			Other:     otherParty(c.Legs[len(c.Legs)-1], u.Extension, aud),
+			Other:     otherParty(userLeg(c, u.Extension), u.Extension, aud),
 			Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
 		}
 		break
@@ -297,6 +312,17 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 // displayName is how u is named: the name, else the email, else the
 // extension.
 func displayName(u board.User) string { return cmp.Or(u.Name, u.Email, u.Extension) }
+
+// userLeg is the newest leg of c naming the local user ext (in a ring-all
+// queue call each agent has a leg of their own), else the newest leg.
+func userLeg(c board.Call, ext string) board.Leg {
+	for _, l := range slices.Backward(c.Legs) {
+		if l.Caller.Local && l.Caller.Extension == ext || l.Callee != nil && l.Callee.Local && l.Callee.Extension == ext {
+			return l
+		}
+	}
+	return c.Legs[len(c.Legs)-1]
+}
 
 // otherParty is the end of leg that is not the local user ext.
 func otherParty(leg board.Leg, ext string, aud Audience) Party {
@@ -374,6 +400,7 @@ func newAgentRow(a board.AgentStats, name string) AgentRow {
 	name = cmp.Or(name, a.Extension)
 	return AgentRow{
 		ID:        AgentID(a.Company, a.Extension),
+		TileID:    TileID(a.Company, a.Extension),
 		Company:   a.Company,
 		Extension: a.Extension,
 		Name:      name,
