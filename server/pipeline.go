@@ -101,6 +101,7 @@ func (s *state) waitApplied(ctx context.Context, seq uint64) error {
 type pipeline struct {
 	log       EventLog
 	state     *state
+	door      *doorEvents // nil: decode every entry
 	hub       publisher
 	audiences []views.Audience
 	metrics   *metrics
@@ -236,7 +237,7 @@ func (p *pipeline) skipTo(seq uint64) {
 
 // handle applies one log entry.
 func (p *pipeline) handle(e eventlog.Entry) error {
-	events, typ, err := entryEvents(e)
+	events, typ, err := p.eventsOf(e)
 	if err != nil {
 		// The ingress validated every entry before storing it, so this is a
 		// body stored by an older or newer version. Skip it, visibly.
@@ -284,6 +285,16 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 	return nil
 }
 
+// eventsOf returns the board events of a log entry: those this node's
+// ingress decoded when it stored the entry (see doorEvents), else
+// entryEvents.
+func (p *pipeline) eventsOf(e eventlog.Entry) ([]board.Event, string, error) {
+	if d, ok := p.door.take(e); ok {
+		return d.events, d.typ, nil
+	}
+	return entryEvents(e)
+}
+
 // entryEvents turns a log entry into board events, each carrying the
 // entry's receive time (the header the ingress wrote): the board trusts it,
 // not the event's own time, for its clock (see board.TrustTime). The
@@ -308,11 +319,16 @@ func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 		return nil, env.Type, nil
 	}
 	if received, perr := time.Parse(time.RFC3339Nano, e.Header[headerReceived]); perr == nil {
-		for i := range events {
-			events[i].Received = received
-		}
+		stamp(events, received)
 	}
 	return events, env.Type, err
+}
+
+// stamp sets the time the events were received.
+func stamp(events []board.Event, received time.Time) {
+	for i := range events {
+		events[i].Received = received
+	}
 }
 
 // publish renders the changes once per audience with clients and hands the

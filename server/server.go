@@ -160,6 +160,7 @@ type Server struct {
 	metrics *metrics
 	echo    *echo.Echo
 	pipe    *pipeline
+	door    *doorEvents
 	auth    *auth
 	// integrations by ID.
 	integrations map[string]Integration
@@ -240,9 +241,11 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	}
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
+	s.door = newDoorEvents()
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
+		door:             s.door,
 		hub:              h,
 		audiences:        a.audiences(),
 		metrics:          s.metrics,
