@@ -45,3 +45,28 @@ func BenchmarkAppend_Parallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAppend_16Senders measures 16 concurrent appends to an embedded
+// log that fsyncs before every acknowledgement, the command's default: what
+// group commit is for.
+func BenchmarkAppend_16Senders(b *testing.B) { benchSenders(b, true) }
+
+// BenchmarkAppend_16Senders_SyncInterval is the same with fsync on an
+// interval.
+func BenchmarkAppend_16Senders_SyncInterval(b *testing.B) { benchSenders(b, false) }
+
+func benchSenders(b *testing.B, syncAlways bool) {
+	l := mustOpen(b, eventlog.Options{Dir: b.TempDir(), SyncAlways: syncAlways})
+	b.SetBytes(int64(len(benchBody)))
+	var n atomic.Uint64
+	b.SetParallelism(8) // × GOMAXPROCS 2 = 16 senders on this machine's 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprint(n.Add(1))
+			if _, _, err := l.Append(b.Context(), eventlog.Message{ID: id, Body: benchBody}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -65,6 +65,13 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 		if e.Seq != last+1 {
 			return &GapError{Want: last + 1, Next: e.Seq}
 		}
+		// Nothing is applied before it is on disk.
+		if err := l.waitDurable(ctx, e.Seq); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("eventlog: consume after %d: %w", last, err)
+		}
 		if err := fn(e); err != nil {
 			return fmt.Errorf("eventlog: entry %d: %w", e.Seq, err)
 		}

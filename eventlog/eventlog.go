@@ -140,6 +140,13 @@ type Stats struct {
 	Disconnects uint64
 	// Reconnects counts successful reconnections since [Open].
 	Reconnects uint64
+	// Lost lists the entries Open found missing from the log (damaged or
+	// truncated files); they are also logged as an error.
+	Lost []Range
+	// Syncs counts the flushes to disk of an embedded log with SyncAlways,
+	// one per group of concurrent appends; SyncTime is their total time.
+	Syncs    uint64
+	SyncTime time.Duration
 }
 
 // ErrGap is returned (wrapped) by [Log.Consume] when the log no longer holds
@@ -169,12 +176,37 @@ var ErrBeyondEnd = errors.New("eventlog: position beyond the end of the log")
 type Log struct {
 	opts     Options
 	log      *slog.Logger
-	srv      *server.Server // nil in external mode
+	emb      *embedded // nil in external mode
 	nc       *nats.Conn
 	js       jetstream.JetStream
 	snaps    jetstream.ObjectStore
 	closed   chan struct{} // closed by the connection's ClosedHandler
 	closeOne sync.Once
+
+	// The writer (append.go): Append queues, one goroutine writes.
+	queue      chan *appendReq
+	stop       chan struct{} // closed by Close: the writer and recovery end
+	writerDone chan struct{} // closed when the writer has ended
+	bg         sync.WaitGroup
+
+	// groupSync: an embedded log with SyncAlways that flushes each write
+	// itself. durable is the highest seq known to be on disk; Consume
+	// delivers nothing beyond it.
+	groupSync   bool
+	durMu       sync.Mutex
+	durable     uint64
+	durMoved    chan struct{}
+	syncs       atomic.Uint64
+	syncSeconds atomic.Uint64 // nanoseconds, summed
+
+	// The storage fault of an embedded log (storage.go), nil when none.
+	faultMu sync.Mutex
+	fault   *StorageError
+
+	// mark records the highest seq stored (embedded mode); lost is what
+	// Open found missing.
+	mark *mark
+	lost []Range
 
 	disconnects atomic.Uint64
 }
@@ -188,7 +220,16 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Log{opts: opts, log: opts.Logger, closed: make(chan struct{})}
+	l := &Log{
+		opts:       opts,
+		log:        opts.Logger,
+		closed:     make(chan struct{}),
+		queue:      make(chan *appendReq, queueLen),
+		stop:       make(chan struct{}),
+		writerDone: make(chan struct{}),
+		durMoved:   make(chan struct{}),
+		groupSync:  opts.URL == "" && opts.SyncAlways && canSyncDir,
+	}
 
 	connOpts := []nats.Option{
 		nats.Name("wallboard"),
@@ -215,12 +256,19 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 
 	url := opts.URL
 	if opts.URL == "" {
-		srv, err := startEmbedded(opts)
+		srv, err := startEmbedded(l.serverOptions())
 		if err != nil {
 			return nil, err
 		}
-		l.srv = srv
-		connOpts = append(connOpts, nats.InProcessServer(srv))
+		l.emb = &embedded{srv: srv}
+		if l.mark, err = openMark(opts.Dir); err != nil {
+			l.stopServer()
+			return nil, err
+		}
+		// After a storage fault the server is restarted in-process: the
+		// connection reaches the new one through l.emb, promptly.
+		connOpts = append(connOpts, nats.InProcessServer(l.emb),
+			nats.ReconnectWait(20*time.Millisecond), nats.ReconnectJitter(10*time.Millisecond, 0))
 	} else {
 		if opts.Credentials != "" {
 			connOpts = append(connOpts, nats.UserCredentials(opts.Credentials))
@@ -242,6 +290,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 		l.Close()
 		return nil, err
 	}
+	l.bg.Go(l.writeLoop)
 	return l, nil
 }
 
@@ -282,6 +331,16 @@ func withDefaults(o Options) (Options, error) {
 	return o, nil
 }
 
+// serverOptions are the options the embedded server runs with: a log that
+// flushes each write itself needs no fsync per message from the server.
+func (l *Log) serverOptions() Options {
+	o := l.opts
+	if l.groupSync {
+		o.SyncAlways = false
+	}
+	return o
+}
+
 func startEmbedded(o Options) (*server.Server, error) {
 	srv, err := server.NewServer(&server.Options{
 		ServerName:   "wallboard-embedded",
@@ -307,12 +366,12 @@ func startEmbedded(o Options) (*server.Server, error) {
 
 // setup creates or updates the stream and the snapshot bucket.
 func (l *Log) setup(ctx context.Context) error {
-	js, err := jetstream.New(l.nc)
+	js, err := jetstream.New(l.nc, jetstream.WithPublishAsyncTimeout(writeTimeout))
 	if err != nil {
 		return fmt.Errorf("eventlog: JetStream context: %w", err)
 	}
 	l.js = js
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        l.opts.Stream,
 		Description: "wallboard events, in arrival order",
 		Subjects:    []string{l.opts.Subject},
@@ -325,6 +384,19 @@ func (l *Log) setup(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("eventlog: create or update stream %s on %s: %w", l.opts.Stream, l.where(), err)
+	}
+	lost, err := l.checkIntegrity(ctx, stream)
+	if err != nil {
+		return err
+	}
+	l.lost = lost
+	if l.groupSync {
+		// What the files hold now (also what a crashed process left in
+		// the page cache) is on disk from here on.
+		if err := syncDir(l.opts.Dir); err != nil {
+			return fmt.Errorf("eventlog: %w", err)
+		}
+		l.markDurable(stream.CachedInfo().State.LastSeq)
 	}
 	l.snaps, err = l.createSnapshotBucket(ctx)
 	return err
@@ -356,35 +428,6 @@ func (l *Log) where() string {
 	return RedactURLs(l.opts.URL)
 }
 
-// Append stores m at the end of the log and returns its sequence number once
-// the server has acknowledged storage (with Replicas > 1, once a majority of
-// replicas has). If m.ID was already stored within the duplicate window,
-// nothing is stored: Append returns the earlier entry's seq and
-// duplicate == true. A non-nil error means m may or may not be stored; the
-// caller should report failure so that the sender retries, and deduplication
-// absorbs the retry.
-//
-// ctx bounds the wait for the acknowledgement; without a deadline JetStream's
-// default timeout applies.
-func (l *Log) Append(ctx context.Context, m Message) (seq uint64, duplicate bool, err error) {
-	if m.ID == "" {
-		return 0, false, errors.New("eventlog: append: message has no ID")
-	}
-	msg := nats.NewMsg(l.opts.Subject)
-	msg.Data = m.Body
-	for k, v := range m.Header {
-		if isReserved(k) {
-			return 0, false, fmt.Errorf("eventlog: append %s: header %q is reserved", m.ID, k)
-		}
-		msg.Header.Set(k, v)
-	}
-	ack, err := l.js.PublishMsg(ctx, msg, jetstream.WithMsgID(m.ID), jetstream.WithExpectStream(l.opts.Stream))
-	if err != nil {
-		return 0, false, fmt.Errorf("eventlog: append %s: %w", m.ID, err)
-	}
-	return ack.Sequence, ack.Duplicate, nil
-}
-
 // LastSeq returns the sequence number of the newest entry, 0 for an empty
 // log. A consumer whose last delivered seq equals it is caught up.
 func (l *Log) LastSeq(ctx context.Context) (uint64, error) {
@@ -400,6 +443,9 @@ func (l *Log) LastSeq(ctx context.Context) (uint64, error) {
 // a readiness probe. Give ctx a short deadline: a check in flight when the
 // connection drops ends only when ctx does.
 func (l *Log) Ready(ctx context.Context) error {
+	if err := l.checkStorage(); err != nil {
+		return fmt.Errorf("eventlog: not ready: %w", err)
+	}
 	if st := l.nc.Status(); st != nats.CONNECTED {
 		return fmt.Errorf("eventlog: not ready: NATS connection is %s", st)
 	}
@@ -412,10 +458,13 @@ func (l *Log) Ready(ctx context.Context) error {
 // Stats returns a snapshot of the connection's health counters.
 func (l *Log) Stats() Stats {
 	return Stats{
-		Embedded:    l.srv != nil,
+		Embedded:    l.emb != nil,
 		Connected:   l.nc.IsConnected(),
 		Disconnects: l.disconnects.Load(),
 		Reconnects:  l.nc.Stats().Reconnects,
+		Lost:        l.lost,
+		Syncs:       l.syncs.Load(),
+		SyncTime:    time.Duration(l.syncSeconds.Load()),
 	}
 }
 
@@ -426,20 +475,26 @@ func (l *Log) Stats() Stats {
 // as nothing can be done about them.
 func (l *Log) Close() error {
 	l.closeOne.Do(func() {
+		close(l.stop)
+		l.bg.Wait() // the writer finishes the write in flight
 		if err := l.nc.Drain(); err != nil {
 			// Drain refuses a connection that is reconnecting; close it outright.
 			l.nc.Close()
 		}
 		<-l.closed
 		l.stopServer()
+		l.mark.close()
 	})
 	return nil
 }
 
 func (l *Log) stopServer() {
-	if l.srv != nil {
-		l.srv.Shutdown()
-		l.srv.WaitForShutdown()
+	if l.emb == nil {
+		return
+	}
+	if srv := l.emb.get(); srv != nil {
+		srv.Shutdown()
+		srv.WaitForShutdown()
 	}
 }
 

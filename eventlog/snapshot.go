@@ -48,6 +48,11 @@ func (l *Log) SaveSnapshot(ctx context.Context, seq uint64, data []byte) error {
 	if _, err := l.snaps.Put(ctx, meta, bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("eventlog: save snapshot at seq %d: %w", seq, err)
 	}
+	if l.groupSync {
+		if err := syncDir(l.opts.Dir); err != nil {
+			return fmt.Errorf("eventlog: save snapshot at seq %d: %w", seq, err)
+		}
+	}
 	return nil
 }
 

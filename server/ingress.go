@@ -222,7 +222,8 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 		return Result{}, fmt.Errorf("%w: %s", ErrInvalid, decodeMessage(err))
 	}
 	typ := s.metrics.typeLabel(env.Type)
-	if _, err := wildix.Translate(env); err != nil {
+	events, err := wildix.Translate(env)
+	if err != nil {
 		if errors.Is(err, wildix.ErrUnknownType) {
 			// Wildix adds event types over time: accept, count, ignore.
 			s.metrics.countEvent(transport, typ, outcomeUnknownType)
@@ -233,13 +234,20 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 	}
 
 	sum := sha256.Sum256(body)
+	id := hex.EncodeToString(sum[:])
 	start := time.Now()
+	received := start.UTC().Format(time.RFC3339Nano)
+	// This node's pipeline applies these events instead of decoding the
+	// body again: exactly what entryEvents makes of the stored entry.
+	stamp(events, start.UTC().Round(0))
+	s.door.put(id, doorEntry{received: received, typ: env.Type, events: events})
+	defer s.door.drop(id, received)
 	seq, dup, err := s.log.Append(ctx, eventlog.Message{
-		ID:   hex.EncodeToString(sum[:]),
+		ID:   id,
 		Body: body,
 		Header: map[string]string{
 			headerIntegration: env.IntegrationID,
-			headerReceived:    start.UTC().Format(time.RFC3339Nano),
+			headerReceived:    received,
 		},
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ type metrics struct {
 	logSeq         prometheus.Gauge
 	consumeErrors  prometheus.Counter
 	snapshotErrors prometheus.Counter
+	lostEntries    prometheus.Counter
 	snapshotTime   prometheus.Gauge
 	snapshotBytes  prometheus.Gauge
 	logins         *prometheus.CounterVec
@@ -63,6 +64,10 @@ func newMetrics(h *hub.Hub) *metrics {
 			Name: "wallboard_log_entries_skipped_total",
 			Help: "Log entries that could not be decoded and were skipped.",
 		}),
+		lostEntries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wallboard_log_entries_missing_total",
+			Help: "Log entries this node never applied because the log no longer held them (expired or lost).",
+		}),
 		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wallboard_snapshot_errors_total",
 			Help: "Board snapshots that could not be saved or loaded.",
@@ -84,7 +89,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.events, m.appendSeconds, m.applySeconds, m.boardSeq, m.logSeq,
-		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes, m.logins,
+		m.consumeErrors, m.lostEntries, m.snapshotErrors, m.snapshotTime, m.snapshotBytes, m.logins,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "wallboard_connections_refused_total",
 			Help: "Connections closed as soon as accepted: over the cap in total or per client address.",

@@ -101,6 +101,7 @@ func (s *state) waitApplied(ctx context.Context, seq uint64) error {
 type pipeline struct {
 	log       EventLog
 	state     *state
+	door      *doorEvents // nil: decode every entry
 	hub       publisher
 	audiences []views.Audience
 	metrics   *metrics
@@ -195,19 +196,25 @@ func (p *pipeline) run(ctx context.Context) error {
 		case errors.As(err, &gap):
 			// Entries outlived the log's retention before this node applied
 			// them (it was stopped longer than -retention, with an older
-			// snapshot). Failing would fail every restart alike; the board
-			// carries on from what the log still holds, and says so.
-			p.logger.Warn("Event log entries expired before this node applied them; continuing after the gap",
-				slog.Uint64("missing_from", gap.Want), slog.Uint64("continues_at", gap.Next))
+			// snapshot), or the log's files were damaged. Failing would fail
+			// every restart alike; the board carries on from what the log
+			// still holds, and says what it lacks.
+			p.metrics.lostEntries.Add(float64(gap.Next - gap.Want))
+			p.logger.Error("Event log entries missing: expired or lost before this node applied them; continuing after them",
+				slog.String("missing_seqs", eventlog.Range{From: gap.Want, To: gap.Next - 1}.String()),
+				slog.Uint64("missing_count", gap.Next-gap.Want))
 			p.skipTo(gap.Next - 1)
 		case errors.Is(err, eventlog.ErrBeyondEnd):
-			// The log is shorter than the snapshot says: it was recreated.
-			// The snapshot stands; new entries are applied on top.
+			// The log is shorter than the snapshot: it was recreated, or its
+			// tail was lost. The snapshot stands; new entries are applied
+			// on top.
 			last, lerr := p.log.LastSeq(ctx)
 			if lerr != nil {
 				return fmt.Errorf("read log position: %w", lerr)
 			}
-			p.logger.Warn("The event log is shorter than the snapshot; it was recreated. Continuing from its end",
+			p.metrics.lostEntries.Add(float64(p.state.logSeq - last))
+			p.logger.Error("The event log is shorter than the snapshot: recreated, or its tail was lost. Continuing from its end",
+				slog.String("missing_seqs", eventlog.Range{From: last + 1, To: p.state.logSeq}.String()),
 				slog.Uint64("snapshot_seq", p.state.logSeq), slog.Uint64("log_end", last))
 			p.skipTo(last)
 		default:
@@ -230,7 +237,7 @@ func (p *pipeline) skipTo(seq uint64) {
 
 // handle applies one log entry.
 func (p *pipeline) handle(e eventlog.Entry) error {
-	events, typ, err := entryEvents(e)
+	events, typ, err := p.eventsOf(e)
 	if err != nil {
 		// The ingress validated every entry before storing it, so this is a
 		// body stored by an older or newer version. Skip it, visibly.
@@ -278,6 +285,16 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 	return nil
 }
 
+// eventsOf returns the board events of a log entry: those this node's
+// ingress decoded when it stored the entry (see doorEvents), else
+// entryEvents.
+func (p *pipeline) eventsOf(e eventlog.Entry) ([]board.Event, string, error) {
+	if d, ok := p.door.take(e); ok {
+		return d.events, d.typ, nil
+	}
+	return entryEvents(e)
+}
+
 // entryEvents turns a log entry into board events, each carrying the
 // entry's receive time (the header the ingress wrote): the board trusts it,
 // not the event's own time, for its clock (see board.TrustTime). The
@@ -302,11 +319,16 @@ func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 		return nil, env.Type, nil
 	}
 	if received, perr := time.Parse(time.RFC3339Nano, e.Header[headerReceived]); perr == nil {
-		for i := range events {
-			events[i].Received = received
-		}
+		stamp(events, received)
 	}
 	return events, env.Type, err
+}
+
+// stamp sets the time the events were received.
+func stamp(events []board.Event, received time.Time) {
+	for i := range events {
+		events[i].Received = received
+	}
 }
 
 // publish renders the changes once per audience with clients and hands the

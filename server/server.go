@@ -27,6 +27,7 @@ import (
 
 	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
+	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/hub"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
@@ -166,6 +167,7 @@ type Server struct {
 	metrics *metrics
 	echo    *echo.Echo
 	pipe    *pipeline
+	door    *doorEvents
 	auth    *auth
 	// integrations by ID.
 	integrations map[string]Integration
@@ -246,9 +248,11 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	}
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
+	s.door = newDoorEvents()
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
+		door:             s.door,
 		hub:              h,
 		audiences:        a.audiences(),
 		metrics:          s.metrics,
@@ -451,6 +455,9 @@ func (s *Server) handleReady(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.log.Ready(ctx); err != nil {
+		if errors.Is(err, eventlog.ErrStorage) {
+			return errorJSON(c, http.StatusServiceUnavailable, "The event log cannot store events: its disk is full or failing. It resumes by itself once it can write.")
+		}
 		return errorJSON(c, http.StatusServiceUnavailable, "The event log is unavailable.")
 	}
 	s.checksMu.Lock()
