@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
@@ -66,15 +66,16 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
 	}
+	view, _, err := s.views.current(aud)
+	if err != nil {
+		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
+	}
 	var component templ.Component
-	s.state.read(func(b *board.Board, _ uint64) {
-		snap := b.Snapshot()
-		if aud.View == views.ViewAgent {
-			component = views.AgentPage(page, views.NewAgent(snap, aud))
-		} else {
-			component = views.BoardPage(page, views.NewBoard(snap, aud))
-		}
-	})
+	if aud.View == views.ViewAgent {
+		component = views.AgentPage(page, view.Agent)
+	} else {
+		component = views.BoardPage(page, view.Board)
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set(echo.HeaderCacheControl, "no-store")
@@ -107,19 +108,18 @@ func (s *Server) handleWS(c echo.Context) error {
 		view = views.ViewAgent
 	}
 	aud := viewerOf(c).audience(view)
+	if !s.views.known(aud) {
+		// Every viewer's audiences are known (auth.audiences); this is a
+		// bug, not a request to refuse quietly.
+		return fmt.Errorf("audience %s is not configured", aud.Key())
+	}
 	ip := c.RealIP()
 	if !s.sockets.acquire(ip) {
 		return errorJSON(c, http.StatusTooManyRequests, "Too many WebSockets from this address.")
 	}
 	release := sync.OnceFunc(func() { s.sockets.release(ip) })
 	w := &hijackNotifier{ResponseWriter: c.Response(), onClose: release}
-	err := s.hub.Serve(w, c.Request(), aud.Key(), func() []byte {
-		msg, err := initialView(s.state, aud)
-		if err != nil {
-			s.logger.Error("Cannot render view", slog.String("audience", aud.Key()), slog.Any("error", err))
-		}
-		return msg
-	})
+	err := s.hub.Serve(w, c.Request(), aud.Key())
 	if err != nil {
 		release()
 		// The hub has answered the request (403, 503 or a failed upgrade).

@@ -7,6 +7,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -135,6 +136,7 @@ type Server struct {
 	echo    *echo.Echo
 	pipe    *pipeline
 	auth    *auth
+	views   *audienceViews
 	// integrations by ID.
 	integrations map[string]Integration
 	sockets      *clientLimit
@@ -186,15 +188,24 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		}
 		cfg.Hub.CheckOrigin = hub.SameOrigin(allowed...)
 	}
+	st := newState(board.New(cfg.Board))
+	audiences := a.audiences()
+	// A first frame may take at most a quarter of a client's queue, so
+	// that the changes behind it fit too (see views.View.Frames).
+	av := newAudienceViews(st, audiences, cmp.Or(cfg.Hub.QueueBytes, hub.DefaultQueueBytes)/4,
+		logger.With(slog.String("component", "views")))
+	cfg.Hub.Want = av.want
 	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
+	av.prime = h.Prime
 	s := &Server{
 		cfg:     cfg,
 		logger:  logger,
 		log:     log,
-		state:   newState(board.New(cfg.Board)),
+		state:   st,
 		hub:     h,
 		metrics: newMetrics(h),
 		auth:    a,
+		views:   av,
 
 		integrations: integrations,
 		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
@@ -204,7 +215,8 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		log:              log,
 		state:            s.state,
 		hub:              h,
-		audiences:        a.audiences(),
+		audiences:        audiences,
+		views:            av,
 		metrics:          s.metrics,
 		logger:           logger.With(slog.String("component", "pipeline")),
 		snapshotEvery:    cfg.SnapshotEvery,

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strings"
 )
@@ -39,6 +40,10 @@ func (a Audience) Key() string {
 	}
 	return b.String()
 }
+
+// context returns ctx carrying what the components need to know of the
+// audience besides their models.
+func (a Audience) context(ctx context.Context) context.Context { return ctx }
 
 // shows reports whether the Audience may see an entity of company.
 func (a Audience) shows(company string) bool {

@@ -2020,7 +2020,7 @@ func agents(rows []AgentRow) templ.Component {
 	})
 }
 
-func agentTable(rows []AgentRow) templ.Component {
+func agentTable(parts []part, rows []AgentRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2061,7 +2061,7 @@ func agentTable(rows []AgentRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = agents(rows).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = cached(parts, "agents", agents(rows)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

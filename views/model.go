@@ -155,12 +155,16 @@ type Board struct {
 	Queues      []QueueRow
 	Conferences []ConferenceRow
 	Agents      []AgentRow
+
+	parts []part // the containers as rendered once, when built by NewView
 }
 
 // Agent is the agents' colleague list for one Audience.
 type Agent struct {
 	Counts []StateCount
 	People []Tile
+
+	parts []part // the containers as rendered once, when built by NewView
 }
 
 // callLookup finds an active call; the snapshot and a Source both provide one.

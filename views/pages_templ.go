@@ -447,7 +447,7 @@ func BoardPage(p Page, b Board) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = tiles(b.Tiles).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = cached(b.parts, "tiles", tiles(b.Tiles)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -467,7 +467,7 @@ func BoardPage(p Page, b Board) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = queues(b.Queues).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = cached(b.parts, "queues", queues(b.Queues)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -497,7 +497,7 @@ func BoardPage(p Page, b Board) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = calls(b.Calls).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = cached(b.parts, "calls", calls(b.Calls)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -519,7 +519,7 @@ func BoardPage(p Page, b Board) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = conferences(b.Conferences).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = cached(b.parts, "conferences", conferences(b.Conferences)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -541,7 +541,7 @@ func BoardPage(p Page, b Board) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = agentTable(b.Agents).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = agentTable(b.parts, b.Agents).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -629,7 +629,7 @@ func AgentPage(p Page, a Agent) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = people(a.People).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = cached(a.parts, "people", people(a.People)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
