@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -69,13 +70,15 @@ const (
 )
 
 // A topic's backlog (the messages published after its first message) is
-// bounded so that a client connecting to it is never sent more than a
-// fraction of its queue. Past backlogWant messages the topic asks for a
-// newer first message; past the maximum it forgets the old one.
+// sent to each new client after the first message, one write each, so it is
+// kept short. From backlogRefresh messages a new client still starts at once
+// but the owner is asked for a newer first message; past backlogServe a new
+// client waits for it (one render is cheaper than many writes per client
+// during a reconnect storm). Past its share of the queue (backlogMaxShare)
+// the backlog and the first message it extends are forgotten.
 const (
-	backlogWant = 16
-	// backlogMaxShare is the share of QueueMessages and QueueBytes a backlog
-	// may hold.
+	backlogRefresh  = 4
+	backlogServe    = 8
 	backlogMaxShare = 4
 )
 
@@ -206,6 +209,13 @@ type Hub struct {
 	clients map[*client]*topic // every open connection
 	pumps   sync.WaitGroup     // one count per entry of clients
 
+	// handshakes bounds the upgrades in progress to one per core: in a
+	// reconnect storm the others wait parked, rather than queue ahead of
+	// the writers of the clients already connected in the scheduler's run
+	// queues. (An upgrade writes only its short answer, into an empty
+	// socket buffer, so a slow client cannot hold a place.)
+	handshakes chan struct{}
+
 	evictions atomic.Uint64
 	messages  atomic.Uint64
 	primes    atomic.Uint64
@@ -272,8 +282,9 @@ func New(logger *slog.Logger, opts Options) *Hub {
 			// compression state on an idle connection.
 			EnableCompression: opts.CompressionLevel > 0,
 		},
-		topics:  make(map[string]*topic),
-		clients: make(map[*client]*topic),
+		topics:     make(map[string]*topic),
+		clients:    make(map[*client]*topic),
+		handshakes: make(chan struct{}, runtime.NumCPU()),
 	}
 }
 
@@ -301,6 +312,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string) error 
 		return ErrClosed
 	}
 
+	h.handshakes <- struct{}{}
+	defer func() { <-h.handshakes }()
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return fmt.Errorf("hub: upgrade %s: %w", r.RemoteAddr, err)
@@ -361,12 +374,12 @@ func (h *Hub) want(topic string) {
 func (t *topic) subscribe(c *client) (want bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.first == nil {
+	if t.first == nil || len(t.backlog) > backlogServe {
 		t.pending = append(t.pending, c)
 	} else {
 		t.start(c)
 	}
-	if t.wanted || t.first != nil && len(t.backlog) < backlogWant {
+	if t.wanted || t.first != nil && len(t.backlog) < backlogRefresh {
 		return false
 	}
 	t.wanted = true
