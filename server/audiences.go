@@ -75,8 +75,7 @@ func (v *audienceViews) current(aud views.Audience) (*views.View, uint64, error)
 	e := v.entries[aud.Key()]
 	if e == nil {
 		snap, logSeq := v.snapshot()
-		view, err := views.NewView(snap, aud)
-		return view, logSeq, err
+		return views.NewView(snap, aud), logSeq, nil
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -88,12 +87,8 @@ func (v *audienceViews) current(aud views.Audience) (*views.View, uint64, error)
 	v.rendering <- struct{}{}
 	defer func() { <-v.rendering }()
 	snap, logSeq := v.snapshot()
-	view, err := views.NewView(snap, aud)
-	if err != nil {
-		return nil, 0, err
-	}
-	e.view = view
-	return view, logSeq, nil
+	e.view = views.NewView(snap, aud)
+	return e.view, logSeq, nil
 }
 
 // snapshot copies the board with the log seq it reflects.
@@ -136,8 +131,12 @@ func (v *audienceViews) primeLoop(e *audienceEntry) {
 		v.mu.Unlock()
 
 		view, logSeq, err := v.current(e.aud)
+		var frames [][]byte
 		if err == nil {
-			err = v.prime(e.aud.Key(), logSeq, view.Frames(v.maxSize))
+			frames, err = view.Frames(v.maxSize)
+		}
+		if err == nil {
+			err = v.prime(e.aud.Key(), logSeq, frames)
 		}
 		if err != nil {
 			v.logger.Error("Cannot prime first frame", slog.String("audience", e.aud.Key()), slog.Any("error", err))

@@ -553,39 +553,3 @@ func localPath(p string) string {
 	return p
 }
 
-// maskState masks what a masked viewer may not see in the API's JSON: the
-// numbers of remote call parties, and their names when those carry a
-// number, the same way the pages mask them.
-func maskState(st *apiState) {
-	for i := range st.Calls {
-		for j := range st.Calls[i].Parties {
-			p := &st.Calls[i].Parties[j]
-			if p.Local {
-				continue
-			}
-			p.Phone, p.Extension = maskPtr(p.Phone), maskPtr(p.Extension)
-			if p.Name != nil {
-				name := views.MaskName(*p.Name)
-				p.Name = &name
-			}
-		}
-	}
-	// A conference guest who is no PBX user may be named by their number.
-	for i := range st.Conferences {
-		for j := range st.Conferences[i].Participants {
-			p := &st.Conferences[i].Participants[j]
-			if p.Extension == nil && p.Name != nil {
-				name := views.MaskName(*p.Name)
-				p.Name = &name
-			}
-		}
-	}
-}
-
-func maskPtr(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	m := views.MaskNumber(*s)
-	return &m
-}

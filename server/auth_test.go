@@ -503,26 +503,6 @@ func TestAPIScopesAndMasks(t *testing.T) {
 	}
 }
 
-func TestMaskState(t *testing.T) {
-	p := func(s string) *string { return &s }
-	st := apiState{Calls: []apiCall{{Parties: []apiParty{
-		{Extension: p("201"), Phone: p("201"), Name: p("Ann"), Local: true},
-		{Phone: p("+390212345678"), Name: p("+39 02 1234 5678")},
-		{Phone: p("112"), Name: p("ACME S.p.A.")},
-	}}}}
-	maskState(&st)
-	got := st.Calls[0].Parties
-	if *got[0].Phone != "201" || *got[0].Name != "Ann" {
-		t.Errorf("local party masked: %+v", got[0])
-	}
-	if *got[1].Phone != "•••••78" || *got[1].Name != "•••••78" {
-		t.Errorf("remote party = %q %q; want masked to the last two digits", *got[1].Phone, *got[1].Name)
-	}
-	if *got[2].Phone != "•••••" || *got[2].Name != "ACME S.p.A." {
-		t.Errorf("short remote number = %q (name %q); want fully masked, name kept", *got[2].Phone, *got[2].Name)
-	}
-}
-
 func TestSecurityHeaders(t *testing.T) {
 	tests := []struct {
 		publicURL string

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sync"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/config"
@@ -70,11 +69,9 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 	if err != nil {
 		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
 	}
-	var component templ.Component
-	if aud.View == views.ViewAgent {
-		component = views.AgentPage(page, view.Agent)
-	} else {
-		component = views.BoardPage(page, view.Board)
+	component, err := view.Page(page)
+	if err != nil {
+		return fmt.Errorf("render the page of %s: %w", aud.Key(), err)
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

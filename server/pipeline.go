@@ -321,7 +321,11 @@ func (p *pipeline) publishFull() {
 			p.logger.Error("Cannot render view", slog.String("audience", key), slog.Any("error", err))
 			continue
 		}
-		frames := view.Frames(p.views.maxSize)
+		frames, err := view.Frames(p.views.maxSize)
+		if err != nil {
+			p.logger.Error("Cannot render view", slog.String("audience", key), slog.Any("error", err))
+			continue
+		}
 		for _, f := range frames {
 			p.hub.Publish(key, seq, f)
 		}

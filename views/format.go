@@ -37,9 +37,13 @@ func partyText(p Party) string {
 }
 
 // participantsText is a conference's head count and names, in one line.
-func participantsText(names []string) string {
-	if len(names) == 0 {
+func participantsText(ps []Participant) string {
+	if len(ps) == 0 {
 		return "Nobody in the call"
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Display
 	}
 	return itoa(len(names)) + " in the call: " + strings.Join(names, ", ")
 }

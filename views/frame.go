@@ -32,11 +32,11 @@ type Source interface {
 // the agent view). The server sends View.Frames instead, which is the same
 // bytes split to the hub's bound.
 func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
-	v, err := NewView(snap, aud)
+	frames, err := NewView(snap, aud).Frames(int(^uint(0) >> 1))
 	if err != nil {
 		return nil, err
 	}
-	return v.Frames(int(^uint(0) >> 1))[0], nil
+	return frames[0], nil
 }
 
 // Push is one frame for a batch of changes: for each changed entity that

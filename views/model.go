@@ -57,12 +57,15 @@ type StateCount struct {
 	N     int
 }
 
-// Party is one end of a call as displayed. Number is already masked when the
-// audience is masked and the party is remote.
+// Party is one end of a call as displayed. Its numbers (and its name, when
+// the name carries a number) are already masked when the audience is masked
+// and the party is remote.
 type Party struct {
-	Name   string
-	Number string
-	Local  bool
+	Name      string
+	Number    string // the number shown: the extension or phone
+	Extension string // as the PBX gave them, masked alike; for the API
+	Phone     string
+	Local     bool
 }
 
 // Tile is one user: a tile on the board, a row in the agent view.
@@ -75,12 +78,21 @@ type Tile struct {
 	Department string
 	Telephony  string // the effective telephony value, as received
 	State      StateLabel
-	Reason     string    // why the tile shows State, in words
+	Reason     string    // why the tile shows State, in the audience's words
 	Message    string    // the status message
 	Until      time.Time // when the status ends; zero when not set
 	Since      time.Time // when the tile entered State: the "time in state" origin; zero when unknown
 	Call       *TileCall // the newest active call; nil when none, and always in the agent view
 	Sort       string    // data-sort: company, then name, then extension
+
+	// What the JSON API adds, as the board has them.
+	PBXName           string // the name as the PBX gave it; "" when none
+	Email             string
+	Status            string
+	Location          string
+	TelephonyReported bool
+	InConference      bool
+	CallIDs           []string
 }
 
 // TileCall is what a tile shows of the user's call.
@@ -101,6 +113,11 @@ type CallRow struct {
 	Queue     string
 	Since     time.Time // answered at, else started at: the live duration's origin
 	Sort      string    // start time, then id
+
+	// What the JSON API adds.
+	StartedAt, AnsweredAt time.Time
+	Trunk                 string
+	Parties               []Party // everyone on the call once, in leg order: callers first
 }
 
 // QueueRow is one queue's figures.
@@ -121,6 +138,8 @@ type QueueRow struct {
 	AvgWait  time.Duration // WaitTotal / Answered; zero when nothing was answered
 	AvgTalk  time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort     string
+
+	WaitTotal, TalkTotal time.Duration // today's totals, for the API
 }
 
 // AgentRow is one agent's figures for today, since midnight in the board's
@@ -134,16 +153,28 @@ type AgentRow struct {
 	Missed    int
 	AvgTalk   time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort      string        // company, then name, then extension, as tiles
+	TalkTotal time.Duration // today's total, for the API
 }
 
 // ConferenceRow is one live conference.
 type ConferenceRow struct {
-	ID           string // ConferenceID(Company, the conference id)
+	ID           string // ConferenceID(Company, ConferenceID)
+	ConferenceID string // the PBX's conference id
 	Company      string
-	Subject      string
-	Participants []string // display names
+	Subject      string // as the PBX gave it; "" when it gave none
+	Participants []Participant
 	StartedAt    time.Time
 	Sort         string
+}
+
+// Participant is one person in a conference. A guest who is no PBX user (no
+// extension) is masked like a caller for a masked audience: Display and Name
+// go through MaskName.
+type Participant struct {
+	Display   string // the name, else the email, else the extension
+	Name      string
+	Email     string
+	Extension string
 }
 
 // Board is the supervisors' wall board for one Audience.
@@ -265,19 +296,26 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 	name := displayName(u)
 	state, why := u.State()
 	t := Tile{
-		ID:         TileID(u.Company, u.Extension),
-		Company:    u.Company,
-		Extension:  u.Extension,
-		Name:       name,
-		Group:      u.Group,
-		Department: u.Department,
-		Telephony:  u.Telephony,
-		State:      Label(state),
-		Reason:     ReasonText(why),
-		Message:    u.Message,
-		Until:      u.Until,
-		Since:      u.Since,
-		Sort:       sortKey(u.Company, strings.ToLower(name), u.Extension),
+		ID:                TileID(u.Company, u.Extension),
+		Company:           u.Company,
+		Extension:         u.Extension,
+		Name:              name,
+		Group:             u.Group,
+		Department:        u.Department,
+		Telephony:         u.Telephony,
+		State:             Label(state),
+		Reason:            ReasonText(why),
+		Message:           u.Message,
+		Until:             u.Until,
+		Since:             u.Since,
+		Sort:              sortKey(u.Company, strings.ToLower(name), u.Extension),
+		PBXName:           u.Name,
+		Email:             u.Email,
+		Status:            u.Status,
+		Location:          u.Location,
+		TelephonyReported: u.TelephonyReported,
+		InConference:      u.InConference,
+		CallIDs:           u.CallIDs,
 	}
 	if calls == nil {
 		return t
@@ -318,7 +356,8 @@ func callee(leg board.Leg, aud Audience) Party {
 	if leg.Direction == board.Internal {
 		return Party{Number: leg.Destination, Local: true}
 	}
-	return Party{Number: maskIf(aud.Masked, leg.Destination)}
+	d := maskIf(aud.Masked, leg.Destination)
+	return Party{Number: d, Phone: d}
 }
 
 // newParty displays p. For a masked audience a remote party's number is
@@ -326,13 +365,18 @@ func callee(leg board.Leg, aud Audience) Party {
 // often just the number).
 func newParty(p board.Party, aud Audience) Party {
 	if p.Local {
-		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Local: true}
+		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Extension: p.Extension, Phone: p.Phone, Local: true}
 	}
 	name := p.Name
 	if aud.Masked {
 		name = MaskName(name)
 	}
-	return Party{Name: name, Number: maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension))}
+	return Party{
+		Name:      name,
+		Number:    maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension)),
+		Extension: maskIf(aud.Masked, p.Extension),
+		Phone:     maskIf(aud.Masked, p.Phone),
+	}
 }
 
 func newCallRow(c board.Call, aud Audience) CallRow {
@@ -345,11 +389,25 @@ func newCallRow(c board.Call, aud Audience) CallRow {
 		Queue:     c.Queue,
 		Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
 		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+		StartedAt: c.StartedAt, AnsweredAt: c.AnsweredAt, Trunk: c.Trunk,
 	}
 	if len(c.Legs) > 0 {
 		leg := c.Legs[len(c.Legs)-1]
 		r.From = newParty(leg.Caller, aud)
 		r.To = callee(leg, aud)
+	}
+	seen := map[board.Party]bool{}
+	add := func(p board.Party) {
+		if !seen[p] {
+			seen[p] = true
+			r.Parties = append(r.Parties, newParty(p, aud))
+		}
+	}
+	for _, leg := range c.Legs {
+		add(leg.Caller)
+		if leg.Callee != nil {
+			add(*leg.Callee)
+		}
 	}
 	return r
 }
@@ -369,6 +427,8 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		AvgWait:    average(q.WaitTotal, q.Answered),
 		AvgTalk:    average(q.TalkTotal, q.Answered),
 		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
+		WaitTotal:  q.WaitTotal,
+		TalkTotal:  q.TalkTotal,
 	}
 }
 
@@ -385,6 +445,7 @@ func newAgentRow(a board.AgentStats, name string) AgentRow {
 		Missed:    a.Missed,
 		AvgTalk:   average(a.TalkTotal, a.Answered),
 		Sort:      sortKey(a.Company, strings.ToLower(name), a.Extension),
+		TalkTotal: a.TalkTotal,
 	}
 }
 
@@ -400,18 +461,19 @@ func average(total time.Duration, n int) time.Duration {
 // user (no extension) and is named by a number is masked like a caller.
 func newConferenceRow(c board.Conference, aud Audience) ConferenceRow {
 	r := ConferenceRow{
-		ID:        ConferenceID(c.Company, c.ID),
-		Company:   c.Company,
-		Subject:   cmp.Or(c.Subject, "Conference"),
-		StartedAt: c.StartedAt,
-		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+		ID:           ConferenceID(c.Company, c.ID),
+		ConferenceID: c.ID,
+		Company:      c.Company,
+		Subject:      c.Subject,
+		StartedAt:    c.StartedAt,
+		Sort:         sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
 	}
 	for _, p := range c.Participants {
-		name := cmp.Or(p.Name, p.Email, p.Extension)
+		display, name := cmp.Or(p.Name, p.Email, p.Extension), p.Name
 		if aud.Masked && p.Extension == "" {
-			name = MaskName(name)
+			display, name = MaskName(display), MaskName(name)
 		}
-		r.Participants = append(r.Participants, name)
+		r.Participants = append(r.Participants, Participant{Display: display, Name: name, Email: p.Email, Extension: p.Extension})
 	}
 	return r
 }

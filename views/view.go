@@ -13,22 +13,23 @@ import (
 )
 
 // View is one audience's whole view of the board at one board seq: the
-// masked view model, and the containers rendered from it once. The page
-// (BoardPage, AgentPage), the WebSocket's first frame (Frames) and the JSON
-// API are all made from one View, so they cannot disagree, and masking
-// happens once, when the model is built. A View is immutable once built and
-// safe for concurrent use.
+// masked view model, and the containers rendered from it once, when first
+// needed. The page (Page), the WebSocket's first frame (Frames) and the JSON
+// API (the Board model) are all made from one View, so they cannot disagree,
+// and masking happens once, when the model is built. A View is immutable once
+// built and safe for concurrent use.
 type View struct {
 	Audience Audience
 	Seq      uint64 // the board seq the view reflects
 	Board    Board  // the model, for ViewBoard
 	Agent    Agent  // the model, for ViewAgent
 
-	parts []part // the containers of the first frame, in order
+	renderOnce sync.Once
+	parts      []part // the containers of the first frame, in order
+	renderErr  error
 
 	framesOnce sync.Once
 	frames     [][]byte
-	framesMax  int
 }
 
 // part is one rendered container (#tiles, #calls, …): its opening tag, its
@@ -51,40 +52,59 @@ func (p *part) item(i int) []byte {
 	return p.body[start:p.ends[i]]
 }
 
-// NewView builds aud's view of snap and renders its containers. It reads no
-// clock and does no I/O; callers build it outside any lock the board's
-// writer needs.
-func NewView(snap board.Snapshot, aud Audience) (*View, error) {
+// NewView builds aud's view of snap. It reads no clock and does no I/O;
+// callers build it outside any lock the board's writer needs.
+func NewView(snap board.Snapshot, aud Audience) *View {
 	v := &View{Audience: aud, Seq: snap.Seq}
-	ctx := aud.context(context.Background())
-	var err error
-	add := func(id string, empty templ.Component, items []templ.Component) {
-		if err != nil {
+	if aud.View == ViewAgent {
+		v.Agent = NewAgent(snap, aud)
+	} else {
+		v.Board = NewBoard(snap, aud)
+	}
+	return v
+}
+
+// render renders the containers once.
+func (v *View) render() error {
+	v.renderOnce.Do(func() {
+		ctx := v.Audience.context(context.Background())
+		add := func(id string, empty templ.Component, items []templ.Component) {
+			if v.renderErr != nil {
+				return
+			}
+			var p *part
+			if p, v.renderErr = renderPart(ctx, id, empty, items); v.renderErr == nil {
+				v.parts = append(v.parts, *p)
+			}
+		}
+		if v.Audience.View == ViewAgent {
+			add("people", people(nil), each(v.Agent.People, person))
 			return
 		}
-		var p *part
-		if p, err = renderPart(ctx, id, empty, items); err == nil {
-			v.parts = append(v.parts, *p)
-		}
-	}
-	switch aud.View {
-	case ViewAgent:
-		v.Agent = NewAgent(snap, aud)
-		add("people", people(nil), each(v.Agent.People, person))
-	default:
-		v.Board = NewBoard(snap, aud)
 		b := &v.Board
 		add("tiles", tiles(nil), each(b.Tiles, tile))
 		add("calls", calls(nil), each(b.Calls, callRow))
 		add("queues", queues(nil), each(b.Queues, queueRow))
 		add("conferences", conferences(nil), each(b.Conferences, conferenceRow))
 		add("agents", agents(nil), each(b.Agents, agentRow))
-	}
-	if err != nil {
+	})
+	return v.renderErr
+}
+
+// Page is the view's page (BoardPage or AgentPage) with p, its containers
+// written as the first frame has them.
+func (v *View) Page(p Page) (templ.Component, error) {
+	if err := v.render(); err != nil {
 		return nil, err
 	}
-	v.Board.parts, v.Agent.parts = v.parts, v.parts
-	return v, nil
+	if v.Audience.View == ViewAgent {
+		a := v.Agent
+		a.parts = v.parts
+		return AgentPage(p, a), nil
+	}
+	b := v.Board
+	b.parts = v.parts
+	return BoardPage(p, b), nil
 }
 
 func each[T any](rows []T, c func(T) templ.Component) []templ.Component {
@@ -123,22 +143,23 @@ func renderPart(ctx context.Context, id string, empty templ.Component, items []t
 // Frames is the first WebSocket frame of the view, split into frames of at
 // most max bytes where it is larger (a single item larger than max has a
 // frame of its own). The first frame carries every container, replacing the
-// page's own; when a container does not fit, it carries the items that do,
-// and the next frames carry the rest as ordinary elements, which the client
-// inserts by data-parent and data-sort. Frames are rendered once per View
-// (the first call's max is kept) and shared: callers must not modify them.
-func (v *View) Frames(max int) [][]byte {
-	v.framesOnce.Do(func() {
-		v.framesMax = max
-		v.frames = pageParts(v.parts, max)
-	})
-	return v.frames
+// page's own, with the items that fit, in order; the next frames carry the
+// rest as ordinary elements, which the client inserts by data-parent and
+// data-sort. Frames are made once per View (the
+// first call's max is kept) and shared: callers must not modify them.
+func (v *View) Frames(max int) ([][]byte, error) {
+	if err := v.render(); err != nil {
+		return nil, err
+	}
+	v.framesOnce.Do(func() { v.frames = pageParts(v.parts, max) })
+	return v.frames, nil
 }
 
 func pageParts(parts []part, max int) [][]byte {
-	total := 0
+	total, shells := 0, 0
 	for i := range parts {
 		total += parts[i].size()
+		shells += len(parts[i].open) + len(parts[i].close)
 	}
 	if total <= max {
 		frame := make([]byte, 0, total)
@@ -148,39 +169,36 @@ func pageParts(parts []part, max int) [][]byte {
 		}
 		return [][]byte{frame}
 	}
-	var frames [][]byte
+	// The first frame: every container, with the items that fit in what
+	// the containers' own tags leave; the rest follow as elements.
+	budget := max - shells
+	first := make([]byte, 0, max)
+	var rest [][]byte
+	for i := range parts {
+		p := &parts[i]
+		first = append(first, p.open...)
+		for j := range p.ends {
+			if it := p.item(j); len(rest) == 0 && len(it) <= budget {
+				first = append(first, it...)
+				budget -= len(it)
+			} else {
+				rest = append(rest, it)
+			}
+		}
+		first = append(first, p.close...)
+	}
+	frames := [][]byte{first}
 	var cur []byte
-	flush := func() {
-		if len(cur) > 0 {
+	for _, it := range rest {
+		if len(cur) > 0 && len(cur)+len(it) > max {
 			frames = append(frames, cur)
 			cur = nil
 		}
+		cur = append(cur, it...)
 	}
-	for i := range parts {
-		p := &parts[i]
-		if len(cur)+p.size() <= max {
-			cur = append(append(append(cur, p.open...), p.body...), p.close...)
-			continue
-		}
-		// The container with the items that fit, then the others alone.
-		if len(cur)+len(p.open)+len(p.close) > max {
-			flush()
-		}
-		cur = append(cur, p.open...)
-		j := 0
-		for ; j < len(p.ends) && len(cur)+len(p.item(j))+len(p.close) <= max; j++ {
-			cur = append(cur, p.item(j)...)
-		}
-		cur = append(cur, p.close...)
-		for ; j < len(p.ends); j++ {
-			it := p.item(j)
-			if len(cur)+len(it) > max {
-				flush()
-			}
-			cur = append(cur, it...)
-		}
+	if len(cur) > 0 {
+		frames = append(frames, cur)
 	}
-	flush()
 	return frames
 }
 
