@@ -552,4 +552,3 @@ func localPath(p string) string {
 	}
 	return p
 }
-
