@@ -108,8 +108,11 @@ func (s *Server) handleState(c echo.Context) error {
 		}
 		company = v.company
 	}
+	// The API speaks English (stateReason) unless asked otherwise with
+	// lang=: scripts read it, and their Accept-Language means little.
 	aud := v.audience(views.ViewBoard)
 	aud.View, aud.Company = views.ViewBoard, company
+	aud.Lang = views.MatchLanguage(c.QueryParam("lang"))
 	view, _, err := s.views.current(aud)
 	if err != nil {
 		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)

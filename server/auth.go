@@ -65,6 +65,7 @@ type viewer struct {
 	role    config.Role // for viewerUser
 	company string      // "" means every company
 	masked  bool        // external numbers masked
+	lang    string      // the account's or display's language; "" lets the request choose
 }
 
 // audience is what v sees in view. The open viewer keeps the audiences of
@@ -193,8 +194,14 @@ func (a *auth) audiences() []views.Audience {
 	seen := map[string]views.Audience{}
 	for _, v := range a.viewers() {
 		for _, view := range []string{views.ViewBoard, views.ViewAgent} {
-			aud := v.audience(view)
-			seen[aud.Key()] = aud
+			for _, lang := range views.Languages {
+				if v.lang != "" && lang != v.lang {
+					continue
+				}
+				aud := v.audience(view)
+				aud.Lang = lang
+				seen[aud.Key()] = aud
+			}
 		}
 	}
 	keys := make([]string, 0, len(seen))
@@ -214,11 +221,11 @@ func tokenViewer() viewer {
 }
 
 func userViewer(u config.User) viewer {
-	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent}
+	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent, lang: views.MatchLanguage(u.Lang)}
 }
 
 func displayViewer(d config.Display) viewer {
-	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked()}
+	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked(), lang: views.MatchLanguage(d.Lang)}
 }
 
 // display returns the display link with token.
@@ -491,12 +498,12 @@ func (s *Server) handleLogin(c echo.Context) error {
 	now := time.Now()
 	if wait := s.auth.throttle.attempt(key, now); wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
-		return s.renderLogin(c, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
+		return s.renderLogin(c, http.StatusTooManyRequests, views.ProblemThrottled)
 	}
 	acc, ok := s.auth.login(email, c.FormValue("password"))
 	if !ok {
 		s.logger.Info("Login failed", slog.String("remote", c.RealIP()))
-		return s.renderLogin(c, http.StatusUnauthorized, "The email or the password is not right.")
+		return s.renderLogin(c, http.StatusUnauthorized, views.ProblemWrong)
 	}
 	s.auth.throttle.forget(key)
 	expiry := now.Add(s.auth.sessionTTL)

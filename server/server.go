@@ -167,6 +167,9 @@ func (s *Server) MetricsRegistry() *prometheus.Registry { return s.metrics.regis
 // credentials in cfg are unusable.
 func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.setDefaults()
+	if err := checkLanguages(cfg); err != nil {
+		return nil, err
+	}
 	a, err := newAuth(cfg)
 	if err != nil {
 		return nil, err
@@ -294,7 +297,7 @@ func (s *Server) routes() *echo.Echo {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	}
-	e.Use(s.securityHeaders)
+	e.Use(s.securityHeaders, withLanguage)
 
 	e.POST("/webhooks/wildix", s.handleWebhook)
 	e.GET("/login", s.handleLoginForm)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/message"
+
 	"github.com/wallboard/wallboard/board"
 )
 
@@ -22,27 +24,23 @@ type StateLabel struct {
 	Icon  string // icon name: "check", "phone", "bell", "phone-ring", "no-entry", "clock", "off", "question"
 }
 
-// Label returns the label of a TileState; an unknown value is shown as
-// board.TileUnknown.
-func Label(s board.TileState) StateLabel {
-	switch s {
-	case board.TileRT:
-		return StateLabel{State: s, Word: "Talking + ringing", Icon: "phone-ring"}
-	case board.TileTalking:
-		return StateLabel{State: s, Word: "Talking", Icon: "phone"}
-	case board.TileRinging:
-		return StateLabel{State: s, Word: "Ringing", Icon: "bell"}
-	case board.TileDND:
-		return StateLabel{State: s, Word: "Do not disturb", Icon: "no-entry"}
-	case board.TileAway:
-		return StateLabel{State: s, Word: "Away", Icon: "clock"}
-	case board.TileAvailable:
-		return StateLabel{State: s, Word: "Available", Icon: "check"}
-	case board.TileOffline:
-		return StateLabel{State: s, Word: "Offline", Icon: "off"}
-	default:
-		return StateLabel{State: board.TileUnknown, Word: "Unknown", Icon: "question"}
+// Label returns the label of a TileState in English; an unknown value is
+// shown as board.TileUnknown.
+func Label(s board.TileState) StateLabel { return label(printerFor(Languages[0]), s) }
+
+// stateIcons are the icons of the states; board.TileUnknown's is "question".
+var stateIcons = map[board.TileState]string{
+	board.TileRT: "phone-ring", board.TileTalking: "phone", board.TileRinging: "bell",
+	board.TileDND: "no-entry", board.TileAway: "clock", board.TileAvailable: "check", board.TileOffline: "off",
+}
+
+// label returns the label of a TileState in p's language.
+func label(p *message.Printer, s board.TileState) StateLabel {
+	icon := stateIcons[s]
+	if icon == "" {
+		s, icon = board.TileUnknown, "question"
 	}
+	return StateLabel{State: s, Word: p.Sprintf("state." + string(s)), Icon: icon}
 }
 
 // headerStates are the states counted in the header, in display order.
@@ -245,7 +243,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	sortBySortKey(b.Queues, func(q *QueueRow) string { return q.Sort })
 	sortBySortKey(b.Conferences, func(c *ConferenceRow) string { return c.Sort })
 	sortBySortKey(b.Agents, func(a *AgentRow) string { return a.Sort })
-	b.Counts = countStates(b.Tiles)
+	b.Counts = countStates(b.Tiles, aud)
 	return b
 }
 
@@ -258,7 +256,7 @@ func NewAgent(snap board.Snapshot, aud Audience) Agent {
 		}
 	}
 	sortBySortKey(a.People, func(t *Tile) string { return t.Sort })
-	a.Counts = countStates(a.People)
+	a.Counts = countStates(a.People, aud)
 	return a
 }
 
@@ -277,10 +275,10 @@ func sortBySortKey[T any](rows []T, key func(*T) string) {
 	copy(rows, sorted)
 }
 
-func countStates(tiles []Tile) []StateCount {
+func countStates(tiles []Tile, aud Audience) []StateCount {
 	counts := make([]StateCount, len(headerStates))
 	for i, s := range headerStates {
-		counts[i].Label = Label(s)
+		counts[i].Label = label(aud.printer(), s)
 	}
 	for _, t := range tiles {
 		if i := slices.Index(headerStates[:], t.State.State); i >= 0 {

@@ -91,20 +91,25 @@ func (v *View) render() error {
 	return v.renderErr
 }
 
-// Page is the view's page (BoardPage or AgentPage) with p, its containers
-// written as the first frame has them.
+// Page is the view's page (BoardPage or AgentPage) with p, in the view's
+// language, its containers written as the first frame has them.
 func (v *View) Page(p Page) (templ.Component, error) {
 	if err := v.render(); err != nil {
 		return nil, err
 	}
+	var page templ.Component
 	if v.Audience.View == ViewAgent {
 		a := v.Agent
 		a.parts = v.parts
-		return AgentPage(p, a), nil
+		page = AgentPage(p, a)
+	} else {
+		b := v.Board
+		b.parts = v.parts
+		page = BoardPage(p, b)
 	}
-	b := v.Board
-	b.parts = v.parts
-	return BoardPage(p, b), nil
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return page.Render(v.Audience.context(ctx), w)
+	}), nil
 }
 
 func each[T any](rows []T, c func(T) templ.Component) []templ.Component {

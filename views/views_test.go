@@ -404,6 +404,7 @@ func TestAudienceKey(t *testing.T) {
 		{View: ViewBoard}, {View: ViewBoard, Masked: true}, {View: ViewAgent},
 		{View: ViewBoard, Company: "it_w1"}, {View: ViewBoard, Company: "it_w1", Masked: true},
 		{View: ViewBoard, Company: "*"}, {View: ViewBoard, Company: "it|w1"}, {View: ViewBoard, Company: "it_w1|masked"},
+		{View: ViewBoard, Lang: "de"}, {View: ViewBoard, Company: "it_w1", Lang: "it"},
 	}
 	seen := map[string]Audience{}
 	for _, a := range auds {
@@ -413,8 +414,14 @@ func TestAudienceKey(t *testing.T) {
 		}
 		seen[k] = a
 	}
-	if got := (Audience{View: ViewBoard, Company: "it_w1", Masked: true}).Key(); got != "board|it_5fw1|masked" {
-		t.Errorf("Key() = %q, want board|it_5fw1|masked", got)
+	for aud, want := range map[Audience]string{
+		{View: ViewBoard, Company: "it_w1", Masked: true}:             "board|it_5fw1|masked|en",
+		{View: ViewBoard, Company: "it_w1", Masked: true, Lang: "de"}: "board|it_5fw1|masked|de",
+		{View: ViewAgent, Lang: "xx"}:                                 "agent|*|clear|en",
+	} {
+		if got := aud.Key(); got != want {
+			t.Errorf("%+v.Key() = %q, want %q", aud, got, want)
+		}
 	}
 }
 
