@@ -50,6 +50,8 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		{"short token", "displays:\n  - {name: TV, token: abc, company: c}\n", "shorter than 32"},
 		{"token with slash", "displays:\n  - {name: TV, token: 'aaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaa', company: c}\n", "may not contain"},
 		{"display without company", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n", "company is missing"},
+		{"display rotating too fast", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 1s}\n", "rotate (1s) must be whole seconds from 3s to 1h"},
+		{"display rotating in parts of seconds", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 4500ms}\n", "rotate (4.5s) must be whole seconds"},
 		{"queue without name", "queues:\n  - {amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n", "queues[0]: name is missing"},
 		{"queue twice", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n  - {name: Q, amber_waiting: 3, red_waiting: 6, amber_wait: 60s, red_wait: 3m}\n", "appears twice"},
 		{"queue without thresholds", "queues:\n  - {name: Q}\n", "amber_waiting must be 1 or more"},

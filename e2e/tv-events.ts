@@ -3,8 +3,18 @@ import { company } from './support';
 // Signed-event bodies for the TV spec, in the documented Wildix shapes.
 // Each call gets a distinct id and a later time than the one before.
 
-let clock = Date.parse('2026-11-25T10:00:00Z');
+const START = Date.parse('2026-11-25T10:00:00Z');
+let clock = START;
 let serial = 0;
+
+/**
+ * resetClock dates the next events from 10:00 again. Specs that run in one
+ * worker share this module: a spec that posts many events calls it when
+ * done, so that the next spec's events keep the times it expects.
+ */
+export function resetClock() {
+  clock = START;
+}
 
 function envelope(type: string, id: string, data: object) {
   clock += 1000;
@@ -76,4 +86,37 @@ export function completedCall(queue: string, agent: object, waitMs: number, talk
       },
     ],
   });
+}
+
+/** The end of a call that internalCall started (the legacy flat format). */
+export function callEnd(start: { id: string; data: any }) {
+  return envelope('call:end', start.id, { ...start.data, callee: start.data.callee, endCause: '16', endCauseStr: 'Normal Clearing', endBy: 'CALLER' });
+}
+
+const GIVEN = ['Agnieszka', 'Élodie', 'Maximilian', 'Ann', 'Bob', 'Zoë', 'Jean-Pierre', 'Siobhán', 'Mohammed', 'Li', 'Bartholomew', 'Ines'];
+const FAMILY = ['Kowalczyk-Wiśniewska', 'Marchand', 'Schwarzenberger-Hohenstein', 'Archer', 'Brown', 'Çelik', 'de la Fontaine', "O'Sullivan", 'Al-Rashid', 'Chen', 'Featherstonehaugh', 'Muñoz'];
+
+/** The name of the i-th person of a test company: long, short and accented names. */
+export function personName(i: number) {
+  return `${GIVEN[i % GIVEN.length]} ${FAMILY[Math.floor(i / GIVEN.length) % FAMILY.length]}`;
+}
+
+/**
+ * Events that teach the board the names, groups and departments of people
+ * 0 … n-1 (extensions from 4000): each pair shares a call that starts and
+ * then ends, so that nobody is left on a call. Post the starts before the
+ * ends: an end that arrives first leaves its call's start nothing to do.
+ */
+export function namedPeople(n: number, groups = ['Sales', 'Support', 'Billing']) {
+  const starts: object[] = [];
+  const ends: object[] = [];
+  for (let i = 0; i < n; i += 2) {
+    const a = local(String(4000 + i), personName(i), groups[i % groups.length], 'Floor');
+    const j = Math.min(i + 1, n - 1);
+    const b = local(String(4000 + j), personName(j), groups[j % groups.length], 'Floor');
+    const start = internalCall(a, b) as { id: string; data: any };
+    starts.push(start);
+    ends.push(callEnd(start));
+  }
+  return { starts, ends };
 }

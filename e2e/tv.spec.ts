@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Wallboard, company as companyID, freePort, telephony, presence, repoRoot } from './support';
-import { local, internalCall, queueCall, completedCall } from './tv-events';
+import { local, internalCall, queueCall, completedCall, namedPeople } from './tv-events';
 
 // The board supervisors leave on the wall: TV layout, filters in the URL,
 // freshness, queue alerts, today's figures, accessibility.
@@ -86,7 +86,7 @@ async function seriousViolations(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
-test('300 people fit one 1920×1080 TV screen without scrolling', async ({ page }, testInfo) => {
+test('300 people on a 1920×1080 TV: pages of legible tiles, no scrolling', async ({ page }, testInfo) => {
   await company(300);
   await open(page, '?tv=1');
   await expect(page.locator('#tiles > [data-extension]')).toHaveCount(300);
@@ -96,28 +96,34 @@ test('300 people fit one 1920×1080 TV screen without scrolling', async ({ page 
     innerHeight,
     innerWidth,
     theme: document.documentElement.dataset.theme,
+    font: parseFloat(getComputedStyle(document.querySelector('#tiles .tile-name')!).fontSize),
+    pages: Number(document.getElementById('tiles')!.dataset.pages),
   }));
   expect(fit.scrollHeight).toBeLessThanOrEqual(fit.innerHeight);
   expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
   expect(fit.theme).toBe('dark');
-  // The last tile is on screen, and every tile still says its state in words.
-  const last = await page.locator('#tiles > [data-extension="4299"]').boundingBox();
-  expect(last!.y + last!.height).toBeLessThanOrEqual(1080);
-  const word = await page.locator('#tiles > [data-extension="4299"] .tile-state').evaluate((el) => getComputedStyle(el, '::after').content);
-  expect(word).toBe('"Offline"');
+  expect(fit.font).toBeGreaterThanOrEqual(28); // names readable from 4 m
+  expect(fit.pages).toBeGreaterThan(1);
+  // The last tile is on a later page, which says how many it leaves out.
+  await expect(page.locator('#tiles > [data-extension="4299"]')).toBeHidden();
+  await expect(page.locator('[data-pager="tiles"]')).toHaveText(new RegExp(`^Page 1 of ${fit.pages} · \\+\\d+ more$`));
   await shoot(page, testInfo, 'tv-300-1920x1080');
 });
 
 test('a few people get big tiles on the TV', async ({ page }) => {
   await company(12);
   await open(page, '?tv=1');
-  const font = await page.locator('#tiles').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-  expect(font).toBeGreaterThanOrEqual(24); // readable from across the room
-  await expect(page.locator('#tiles')).toHaveAttribute('data-density', 'full');
+  const font = await page.locator('#tiles .tile-name').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(font).toBeGreaterThan(28); // larger than the legible minimum: there is room
+  await expect(page.locator('#tiles')).toHaveAttribute('data-pages', '1');
+  await expect(page.locator('[data-pager="tiles"]')).toBeHidden();
 });
 
 test('screenshots', async ({ page, browser }, testInfo) => {
   await floor();
+  const named = namedPeople(60);
+  await postAll(named.starts);
+  await postAll(named.ends);
   await company(60);
   await postAll([queueCall('Support line', '+15550101'), queueCall('Support line', '+15550102')]);
 
@@ -216,6 +222,7 @@ test('a silent connection (a TV that slept) is dropped and reopened without a re
   await page.clock.fastForward(50_000);
   await expect(page.locator('[data-connection]')).not.toHaveAttribute('data-connection', 'live');
   await expect(page.locator('[data-connection-text]')).toContainText('Stale since');
+  await expect(page.getByTestId('stale')).toContainText('Not live — data from');
 
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
   expect(sockets).toBe(2);
@@ -251,7 +258,7 @@ test('a busy queue raises an alert that can be acknowledged, and sound needs a c
   await expect(page.locator('#sound')).toHaveAttribute('aria-pressed', 'true');
 });
 
-test('queue levels rise and fall with hysteresis; the TV grid adapts to the count', async ({ page }) => {
+test('queue levels rise and fall with hysteresis; the TV grid adapts to the count; durations read 1h 17m', async ({ page }) => {
   await open(page);
   const src = await page.locator('script[type="module"]').getAttribute('src');
   const got = await page.evaluate(async (src) => {
@@ -267,8 +274,13 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
       down: walk([[5, 0], [4, 0], [3, 149], [1, 0], [0, 44], [0, 0]]),
       own: walk([[2, 0], [4, 0], [3, 0], [8, 0], [7, 0], [6, 0], [0, 110], [2, 0], [0, 0]], own),
       low: m.withOverrides(m.DEFAULT_THRESHOLDS, { amberWaiting: '1', amberWait: '' }),
-      grid300: m.fitGrid(300, 1560, 1000, 6),
-      grid12: m.fitGrid(12, 1560, 1000, 6),
+      // A 1920×1080 TV's tiles box, 308 × 157 px tiles at 28 px.
+      grid300: m.fitTiles(300, 1400, 950, 308, 157, 8),
+      grid12: m.fitTiles(12, 1400, 950, 308, 157, 8),
+      // Space for a side list's items: the small one gets all it wants.
+      share: m.share(1000, [2, 40, 0], [150, 100, 60], [8, 8, 8], 30),
+      durations: [m.duration(59_000), m.duration(3599_000), m.duration(4_620_000), m.duration(36_000_000)],
+      fold: m.fold('Élodie Ñúñez'),
     };
   }, src);
   expect(got.up).toEqual(['ok', 'ok', 'amber', 'amber', 'red', 'red']);
@@ -279,10 +291,17 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
   expect(got.own).toEqual(['ok', 'amber', 'amber', 'red', 'red', 'amber', 'amber', 'ok', 'ok']);
   // A quiet queue always settles: amber at 1 waiting clears below 1.
   expect([got.low.amberWaiting, got.low.clearWaiting, got.low.amberWait, got.low.clearWait]).toEqual([1, 1, 60, 45]);
-  expect(got.grid300.cols * got.grid300.rows).toBeGreaterThanOrEqual(300);
-  expect(got.grid300.density).toBe('compact');
-  expect(got.grid12.density).toBe('full');
-  expect(got.grid12.font).toBeGreaterThan(got.grid300.font);
+  // 300 tiles take pages at the legible size; 12 fit one page, larger.
+  expect(got.grid300).toEqual({ scale: 1, cols: 4, rows: 5, perPage: 20, pages: 15 });
+  expect(got.grid12.pages).toBe(1);
+  expect(got.grid12.scale).toBeGreaterThan(1);
+  expect(got.grid12.perPage).toBeGreaterThanOrEqual(12);
+  expect(got.share[0]).toBe(2);
+  expect(got.share[1]).toBeGreaterThan(0);
+  expect(got.share[1]).toBeLessThan(40);
+  expect(got.share[2]).toBe(0);
+  expect(got.durations).toEqual(['0:59', '59:59', '1h 17m', '10h 00m']);
+  expect(got.fold).toBe('elodie nunez');
 });
 
 test("a queue's configured thresholds replace the defaults, also for rows pushed later", async ({ page }) => {

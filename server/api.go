@@ -85,6 +85,7 @@ type (
 		Missed     int        `json:"missedToday"`
 		WaitTotal  float64    `json:"waitSecondsToday"`
 		TalkTotal  float64    `json:"talkSecondsToday"`
+		HoldTotal  float64    `json:"holdSecondsToday"`
 	}
 	apiAgent struct {
 		Company   string  `json:"company"`
@@ -92,6 +93,7 @@ type (
 		Answered  int     `json:"answeredToday"`
 		Missed    int     `json:"missedToday"`
 		TalkTotal float64 `json:"talkSecondsToday"`
+		HoldTotal float64 `json:"holdSecondsToday"`
 	}
 )
 
@@ -126,7 +128,7 @@ func (s *Server) handleState(c echo.Context) error {
 func newAPIState(v *views.View) apiState {
 	b := &v.Board
 	out := apiState{
-		Seq: v.Seq, Day: b.Day,
+		Seq: b.Seq, Day: b.Day,
 		Users:       make([]apiUser, 0, len(b.Tiles)),
 		Calls:       make([]apiCall, 0, len(b.Calls)),
 		Conferences: make([]apiConference, 0, len(b.Conferences)),
@@ -176,7 +178,7 @@ func newAPIState(v *views.View) apiState {
 	for _, q := range b.Queues {
 		out.Queues = append(out.Queues, apiQueue{
 			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
-			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(),
+			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
 		})
 	}
 	slices.SortFunc(out.Queues, func(x, y apiQueue) int {
@@ -184,7 +186,7 @@ func newAPIState(v *views.View) apiState {
 	})
 	for _, a := range b.Agents {
 		out.Agents = append(out.Agents, apiAgent{
-			Company: a.Company, Extension: a.Extension, Answered: a.Answered, Missed: a.Missed, TalkTotal: a.TalkTotal.Seconds(),
+			Company: a.Company, Extension: a.Extension, Answered: a.Answered, Missed: a.Missed, TalkTotal: a.TalkTotal.Seconds(), HoldTotal: a.HoldTotal.Seconds(),
 		})
 	}
 	slices.SortFunc(out.Agents, func(x, y apiAgent) int {

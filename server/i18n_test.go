@@ -78,7 +78,7 @@ func (h *recordingHub) Prime(string, uint64, [][]byte) error { return nil }
 // audiences someone watches, in their language, and for nobody else:
 // languages nobody views cost nothing.
 func TestOnlyWatchedAudiencesAreRendered(t *testing.T) {
-	a, err := newAuth(Config{})
+	a, err := newAuth(Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

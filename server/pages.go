@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,9 +37,9 @@ func (s *Server) handleAgent(c echo.Context) error {
 
 // handleDisplay is GET /display/<token>: the read-only board of a display
 // link, for a TV. The token is the credential: the page's WebSocket carries
-// it as display=. A display limited to groups shows them through the
-// group= filter, added to the URL when the link has none, so that the TV's
-// reloads keep it.
+// it as display=. What the link configures beyond that (groups, the TV's
+// page rotation, exceptions first) becomes URL parameters, added to the URL
+// when it has none of its own, so that the TV's reloads keep them.
 func (s *Server) handleDisplay(c echo.Context) error {
 	token := c.Param("token")
 	d, ok := s.auth.display(token)
@@ -45,12 +47,35 @@ func (s *Server) handleDisplay(c echo.Context) error {
 		return errorJSON(c, http.StatusNotFound, "This display link does not exist or was revoked.")
 	}
 	q := c.QueryParams()
-	if len(d.Groups) > 0 && len(q["group"]) == 0 {
-		q["group"] = d.Groups
-		return c.Redirect(http.StatusSeeOther, "/display/"+url.PathEscape(token)+"?"+q.Encode())
+	if defaults := displayDefaults(d); len(defaults) > 0 {
+		added := false
+		for k, v := range defaults {
+			if len(q[k]) == 0 {
+				q[k], added = v, true
+			}
+		}
+		if added {
+			return c.Redirect(http.StatusSeeOther, "/display/"+url.PathEscape(token)+"?"+q.Encode())
+		}
 	}
 	q.Set("display", token)
 	return s.renderPage(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode())
+}
+
+// displayDefaults are the URL parameters a display link configures: group=
+// for its groups, rotate= (seconds per TV page) and sort=exceptions.
+func displayDefaults(d config.Display) url.Values {
+	v := url.Values{}
+	if len(d.Groups) > 0 {
+		v["group"] = d.Groups
+	}
+	if d.Rotate > 0 {
+		v.Set("rotate", strconv.Itoa(int(d.Rotate/time.Second)))
+	}
+	if d.ExceptionsFirst {
+		v.Set("sort", "exceptions")
+	}
+	return v
 }
 
 // renderPage renders the page of aud. rawQuery is what the page's WebSocket

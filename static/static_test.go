@@ -102,42 +102,45 @@ func TestHandlerRevalidates(t *testing.T) {
 }
 
 // TestDistUpToDate checks that the committed build output matches its
-// sources: dist/app.js is a copy of src/app.js, and dist/app.css is what the
-// pinned Tailwind CLI builds from src/app.css and the templates today.
+// sources: dist/app.js is what the pinned esbuild bundles from src/app.js
+// and its modules, and dist/app.css is what the pinned Tailwind CLI builds
+// from src/app.css and the templates today.
 func TestDistUpToDate(t *testing.T) {
-	src, err := os.ReadFile("src/app.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dist, err := os.ReadFile("dist/app.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(src, dist) {
-		t.Error("dist/app.js differs from src/app.js: run npm run build")
-	}
-
-	cli, err := filepath.Abs("../node_modules/.bin/tailwindcss")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Skip("Tailwind CLI not installed (run npm ci at the repository root): cannot check dist/app.css")
-	}
-	out := filepath.Join(t.TempDir(), "app.css")
-	cmd := exec.CommandContext(t.Context(), cli, "-i", "src/app.css", "-o", out, "--minify")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tailwindcss: %v\n%s", err, msg)
-	}
-	built, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	committed, err := os.ReadFile("dist/app.css")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(built, committed) {
-		t.Errorf("dist/app.css is out of date (built %d bytes, committed %d): run npm run build", len(built), len(committed))
+	for _, tt := range []struct {
+		name, tool string
+		args       []string
+	}{
+		{"app.js", "esbuild", []string{"src/app.js", "--bundle", "--format=esm", "--target=es2022", "--minify", "--legal-comments=none", "--log-level=warning"}},
+		{"app.css", "tailwindcss", []string{"-i", "src/app.css", "--minify"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cli, err := filepath.Abs("../node_modules/.bin/" + tt.tool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(cli); err != nil {
+				t.Skipf("%s not installed (run npm ci at the repository root): cannot check dist/%s", tt.tool, tt.name)
+			}
+			out := filepath.Join(t.TempDir(), tt.name)
+			flag := "--outfile=" + out
+			if tt.tool == "tailwindcss" {
+				flag = "-o=" + out
+			}
+			cmd := exec.CommandContext(t.Context(), cli, append(tt.args, flag)...)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", tt.tool, err, msg)
+			}
+			built, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			committed, err := os.ReadFile(filepath.Join("dist", tt.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(built, committed) {
+				t.Errorf("dist/%s is out of date (built %d bytes, committed %d): run npm run build", tt.name, len(built), len(committed))
+			}
+		})
 	}
 }

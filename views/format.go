@@ -152,8 +152,12 @@ func reasonText(p *message.Printer, r board.Reason) string {
 		return p.Sprintf("reason.ringing", src)
 	case board.ReasonDND:
 		return withMessage(p.Sprintf("reason.dnd"))
+	case board.ReasonBusy:
+		return withMessage(p.Sprintf("reason.busy"))
 	case board.ReasonAway:
 		return withMessage(p.Sprintf("reason.away"))
+	case board.ReasonStatusOffline:
+		return withMessage(p.Sprintf("reason.status_offline", r.Value))
 	case board.ReasonStatus:
 		return withMessage(p.Sprintf("reason.status", r.Value))
 	case board.ReasonAvailable:

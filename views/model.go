@@ -22,25 +22,34 @@ type StateLabel struct {
 	State board.TileState
 	Word  string // e.g. "Talking"
 	Icon  string // icon name: "check", "phone", "bell", "phone-ring", "no-entry", "clock", "off", "question"
+	// Rank is the state's place in the board's precedence (0 for rt, the
+	// first that applies, up to 7 for unknown): the browser's sort=state
+	// orders by it and never encodes the precedence itself.
+	Rank int
 }
 
 // Label returns the label of a TileState in English; an unknown value is
 // shown as board.TileUnknown.
 func Label(s board.TileState) StateLabel { return label(printerFor(Languages[0]), s) }
 
-// stateIcons are the icons of the states; board.TileUnknown's is "question".
-var stateIcons = map[board.TileState]string{
-	board.TileRT: "phone-ring", board.TileTalking: "phone", board.TileRinging: "bell",
-	board.TileDND: "no-entry", board.TileAway: "clock", board.TileAvailable: "check", board.TileOffline: "off",
+// stateIcons are the icons of the states, and their ranks (the board's
+// precedence: 0 for rt, the first that applies, up to 7 for unknown).
+var stateIcons = map[board.TileState]struct {
+	icon string
+	rank int
+}{
+	board.TileRT: {"phone-ring", 0}, board.TileTalking: {"phone", 1}, board.TileRinging: {"bell", 2},
+	board.TileDND: {"no-entry", 3}, board.TileAway: {"clock", 4}, board.TileAvailable: {"check", 5},
+	board.TileOffline: {"off", 6}, board.TileUnknown: {"question", 7},
 }
 
 // label returns the label of a TileState in p's language.
 func label(p *message.Printer, s board.TileState) StateLabel {
-	icon := stateIcons[s]
-	if icon == "" {
-		s, icon = board.TileUnknown, "question"
+	si, ok := stateIcons[s]
+	if !ok {
+		s, si = board.TileUnknown, stateIcons[board.TileUnknown]
 	}
-	return StateLabel{State: s, Word: p.Sprintf("state." + string(s)), Icon: icon}
+	return StateLabel{State: s, Word: p.Sprintf("state." + string(s)), Icon: si.icon, Rank: si.rank}
 }
 
 // headerStates are the states counted in the header, in display order.
@@ -72,6 +81,8 @@ type Tile struct {
 	Company    string
 	Extension  string
 	Name       string // display name: the name, else the email, else the extension
+	Short      string // ShortName(Name), for a TV tile where Name does not fit; "" when none is shorter
+	Search     string // what a search matches: Fold(Name) and the extension
 	Group      string
 	Department string
 	Telephony  string // the effective telephony value, as received
@@ -82,6 +93,10 @@ type Tile struct {
 	Since      time.Time // when the tile entered State: the "time in state" origin; zero when unknown
 	Call       *TileCall // the newest active call; nil when none, and always in the agent view
 	Sort       string    // data-sort: company, then name, then extension
+
+	// SinceSort orders tiles by time in state (sort=since), longest first:
+	// Since in UTC, so that string order is time order; "" when unknown.
+	SinceSort string
 
 	// What the JSON API adds, as the board has them.
 	PBXName           string // the name as the PBX gave it; "" when none
@@ -137,13 +152,14 @@ type QueueRow struct {
 	AvgTalk  time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort     string
 
-	WaitTotal, TalkTotal time.Duration // today's totals, for the API
+	WaitTotal, TalkTotal, HoldTotal time.Duration // today's totals, for the API
 }
 
 // AgentRow is one agent's figures for today, since midnight in the board's
 // time zone. Only agents who answered or missed a call today have one.
 type AgentRow struct {
 	ID        string // AgentID(Company, Extension)
+	TileID    string // TileID(Company, Extension): the user's tile, whose filters the row follows
 	Company   string
 	Extension string
 	Name      string // the user's display name, else the extension
@@ -151,7 +167,8 @@ type AgentRow struct {
 	Missed    int
 	AvgTalk   time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort      string        // company, then name, then extension, as tiles
-	TalkTotal time.Duration // today's total, for the API
+	TalkTotal time.Duration // today's totals, for the API
+	HoldTotal time.Duration
 }
 
 // ConferenceRow is one live conference.
@@ -177,7 +194,8 @@ type Participant struct {
 
 // Board is the supervisors' wall board for one Audience.
 type Board struct {
-	Day         string // today's date (YYYY-MM-DD): the window of the daily figures
+	Seq         uint64 // the board's seq, or the company's own for a one-company audience
+	Day         string // today's date (YYYY-MM-DD), the company's for a one-company audience: the window of the daily figures
 	Counts      []StateCount
 	Tiles       []Tile
 	Calls       []CallRow
@@ -209,7 +227,13 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 		c, ok := calls[[2]string{company, id}]
 		return c, ok
 	}
-	b := Board{Day: snap.Day}
+	b := Board{Seq: snap.Seq, Day: snap.Day}
+	if aud.Company != "" {
+		// One tenant's own seq and day: the board's move with every
+		// company's activity, which another tenant must not see.
+		cs := snap.Company(aud.Company)
+		b.Seq, b.Day = cs.Seq, cs.Day
+	}
 	names := make(map[[2]string]string, len(snap.Agents))
 	for _, u := range snap.Users {
 		if aud.shows(u.Company) {
@@ -298,11 +322,13 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		Company:           u.Company,
 		Extension:         u.Extension,
 		Name:              name,
+		Short:             ShortName(name),
+		Search:            searchText(name, u.Extension),
 		Group:             u.Group,
 		Department:        u.Department,
 		Telephony:         u.Telephony,
-		State:             Label(state),
-		Reason:            ReasonText(why),
+		State:             label(aud.printer(), state),
+		Reason:            reasonText(aud.printer(), why),
 		Message:           u.Message,
 		Until:             u.Until,
 		Since:             u.Since,
@@ -315,6 +341,9 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		InConference:      u.InConference,
 		CallIDs:           u.CallIDs,
 	}
+	if !u.Since.IsZero() {
+		t.SinceSort = u.Since.UTC().Format(sortTime)
+	}
 	if calls == nil {
 		return t
 	}
@@ -326,7 +355,7 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		}
 		t.Call = &TileCall{
 			Direction: c.Direction,
-			Other:     otherParty(c.Legs[len(c.Legs)-1], u.Extension, aud),
+			Other:     otherParty(userLeg(c, u.Extension), u.Extension, aud),
 			Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
 		}
 		break
@@ -337,6 +366,17 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 // displayName is how u is named: the name, else the email, else the
 // extension.
 func displayName(u board.User) string { return cmp.Or(u.Name, u.Email, u.Extension) }
+
+// userLeg is the newest leg of c naming the local user ext (in a ring-all
+// queue call each agent has a leg of their own), else the newest leg.
+func userLeg(c board.Call, ext string) board.Leg {
+	for _, l := range slices.Backward(c.Legs) {
+		if l.Caller.Local && l.Caller.Extension == ext || l.Callee != nil && l.Callee.Local && l.Callee.Extension == ext {
+			return l
+		}
+	}
+	return c.Legs[len(c.Legs)-1]
+}
 
 // otherParty is the end of leg that is not the local user ext.
 func otherParty(leg board.Leg, ext string, aud Audience) Party {
@@ -394,10 +434,19 @@ func newCallRow(c board.Call, aud Audience) CallRow {
 		r.From = newParty(leg.Caller, aud)
 		r.To = callee(leg, aud)
 	}
-	seen := map[board.Party]bool{}
+	// A person is one party whatever device they use: local parties are
+	// told apart by extension (else email), remote ones by number and name.
+	seen := map[[3]string]bool{}
 	add := func(p board.Party) {
-		if !seen[p] {
-			seen[p] = true
+		id := [3]string{"remote", p.Phone, p.Name}
+		if p.Local {
+			id = [3]string{"local", p.Extension, p.Email}
+			if p.Extension != "" {
+				id[2] = ""
+			}
+		}
+		if !seen[id] {
+			seen[id] = true
 			r.Parties = append(r.Parties, newParty(p, aud))
 		}
 	}
@@ -427,6 +476,7 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
 		WaitTotal:  q.WaitTotal,
 		TalkTotal:  q.TalkTotal,
+		HoldTotal:  q.HoldTotal,
 	}
 }
 
@@ -436,6 +486,7 @@ func newAgentRow(a board.AgentStats, name string) AgentRow {
 	name = cmp.Or(name, a.Extension)
 	return AgentRow{
 		ID:        AgentID(a.Company, a.Extension),
+		TileID:    TileID(a.Company, a.Extension),
 		Company:   a.Company,
 		Extension: a.Extension,
 		Name:      name,
@@ -444,6 +495,7 @@ func newAgentRow(a board.AgentStats, name string) AgentRow {
 		AvgTalk:   average(a.TalkTotal, a.Answered),
 		Sort:      sortKey(a.Company, strings.ToLower(name), a.Extension),
 		TalkTotal: a.TalkTotal,
+		HoldTotal: a.HoldTotal,
 	}
 }
 

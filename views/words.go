@@ -25,7 +25,9 @@ var words = map[string][5]string{
 	"reason.ringing":          {"ringing (%s)", "squilla (%s)", "klingelt (%s)", "sonne (%s)", "sonando (%s)"},
 	"reason.dnd":              {"do not disturb", "non disturbare", "nicht stören", "ne pas déranger", "no molestar"},
 	"reason.away":             {"away", "assente", "abwesend", "absent", "ausente"},
-	"reason.status":           {"away (status %s)", "assente (stato %s)", "abwesend (Status %s)", "absent (statut %s)", "ausente (estado %s)"},
+	"reason.busy":             {"busy", "occupato", "beschäftigt", "occupé", "ocupado"},
+	"reason.status_offline":   {"offline (status %s)", "offline (stato %s)", "offline (Status %s)", "hors ligne (statut %s)", "desconectado (estado %s)"},
+	"reason.status":           {"status %s", "stato %s", "Status %s", "statut %s", "estado %s"},
 	"reason.available":        {"available (%s)", "disponibile (%s)", "verfügbar (%s)", "disponible (%s)", "disponible (%s)"},
 	"reason.no_phone_report":  {"available (no phone report yet)", "disponibile (ancora nessuna segnalazione dal telefono)", "verfügbar (noch keine Meldung vom Telefon)", "disponible (pas encore de signal du téléphone)", "disponible (aún sin datos del teléfono)"},
 	"reason.offline":          {"offline (%s)", "offline (%s)", "offline (%s)", "hors ligne (%s)", "desconectado (%s)"},
@@ -85,6 +87,8 @@ var words = map[string][5]string{
 	"filter.sort_name":          {"Name", "Nome", "Name", "Nom", "Nombre"},
 	"filter.sort_state":         {"State", "Stato", "Status", "État", "Estado"},
 	"filter.sort_since":         {"Time in state", "Tempo nello stato", "Zeit im Status", "Temps dans l'état", "Tiempo en el estado"},
+	"filter.sort_exceptions":    {"Exceptions first", "Prima le eccezioni", "Ausnahmen zuerst", "Exceptions d'abord", "Excepciones primero"},
+	"filter.free_only":          {"Free only", "Solo liberi", "Nur freie", "Libres seulement", "Solo libres"},
 	"filter.colleagues":         {"Search colleagues", "Cerca colleghi", "Kollegen suchen", "Rechercher des collègues", "Buscar compañeros"},
 	"filter.colleagues_hint":    {"Search by name or extension", "Cerca per nome o interno", "Nach Name oder Durchwahl suchen", "Rechercher par nom ou poste", "Buscar por nombre o extensión"},
 
@@ -94,10 +98,10 @@ var words = map[string][5]string{
 	"legend.rt":        {"The phone reports a call in progress and another ringing.", "Il telefono segnala una chiamata in corso e un'altra che squilla.", "Das Telefon meldet ein laufendes Gespräch und einen weiteren klingelnden Anruf.", "Le téléphone signale un appel en cours et un autre qui sonne.", "El teléfono indica una llamada en curso y otra sonando."},
 	"legend.talking":   {"The phone reports a call, or the user is a party of a connected or held call, or is dialling.", "Il telefono segnala una chiamata, oppure l'utente partecipa a una chiamata connessa o in attesa, o sta componendo.", "Das Telefon meldet ein Gespräch, oder der Benutzer ist an einem verbundenen oder gehaltenen Anruf beteiligt oder wählt gerade.", "Le téléphone signale un appel, ou l'utilisateur participe à un appel connecté ou en attente, ou compose un numéro.", "El teléfono indica una llamada, o el usuario participa en una llamada conectada o en espera, o está marcando."},
 	"legend.ringing":   {"The phone reports ringing, or the user is the callee of a ringing call.", "Il telefono segnala che squilla, oppure l'utente è il destinatario di una chiamata che squilla.", "Das Telefon meldet Klingeln, oder der Benutzer ist der Angerufene eines klingelnden Anrufs.", "Le téléphone signale une sonnerie, ou l'utilisateur est l'appelé d'un appel qui sonne.", "El teléfono indica que suena, o el usuario es el destinatario de una llamada que suena."},
-	"legend.dnd":       {"The phone is idle and the user's status is Do not disturb.", "Il telefono è libero e lo stato dell'utente è Non disturbare.", "Das Telefon ist frei und der Status des Benutzers ist Nicht stören.", "Le téléphone est libre et le statut de l'utilisateur est Ne pas déranger.", "El teléfono está libre y el estado del usuario es No molestar."},
-	"legend.away":      {"The phone is idle and the user's status is Away (or another status).", "Il telefono è libero e lo stato dell'utente è Assente (o un altro stato).", "Das Telefon ist frei und der Status des Benutzers ist Abwesend (oder ein anderer Status).", "Le téléphone est libre et le statut de l'utilisateur est Absent (ou un autre statut).", "El teléfono está libre y el estado del usuario es Ausente (u otro estado)."},
-	"legend.available": {"The phone is registered and idle, and the status is Available (or not set).", "Il telefono è registrato e libero, e lo stato è Disponibile (o non impostato).", "Das Telefon ist registriert und frei, und der Status ist Verfügbar (oder nicht gesetzt).", "Le téléphone est enregistré et libre, et le statut est Disponible (ou non défini).", "El teléfono está registrado y libre, y el estado es Disponible (o no definido)."},
-	"legend.offline":   {"The phone reports another state, e.g. unregistered.", "Il telefono segnala un altro stato, ad es. non registrato.", "Das Telefon meldet einen anderen Zustand, z. B. nicht registriert.", "Le téléphone signale un autre état, p. ex. non enregistré.", "El teléfono indica otro estado, p. ej. no registrado."},
+	"legend.dnd":       {"The phone is idle and the user's status is Do not disturb (or Busy).", "Il telefono è libero e lo stato dell'utente è Non disturbare (o Occupato).", "Das Telefon ist frei und der Status des Benutzers ist Nicht stören (oder Beschäftigt).", "Le téléphone est libre et le statut de l'utilisateur est Ne pas déranger (ou Occupé).", "El teléfono está libre y el estado del usuario es No molestar (u Ocupado)."},
+	"legend.away":      {"The phone is idle and the user's status is Away.", "Il telefono è libero e lo stato dell'utente è Assente.", "Das Telefon ist frei und der Status des Benutzers ist Abwesend.", "Le téléphone est libre et le statut de l'utilisateur est Absent.", "El teléfono está libre y el estado del usuario es Ausente."},
+	"legend.available": {"The phone is registered and idle, and the status is Available, not set, or one the PBX does not document (shown as received).", "Il telefono è registrato e libero, e lo stato è Disponibile, non impostato o uno che il centralino non documenta (mostrato come ricevuto).", "Das Telefon ist registriert und frei, und der Status ist Verfügbar, nicht gesetzt oder einer, den die Telefonanlage nicht dokumentiert (wie empfangen angezeigt).", "Le téléphone est enregistré et libre, et le statut est Disponible, non défini ou un statut que le PBX ne documente pas (affiché tel que reçu).", "El teléfono está registrado y libre, y el estado es Disponible, no definido o uno que la centralita no documenta (se muestra tal como llega)."},
+	"legend.offline":   {"The phone reports another state, e.g. unregistered, or the user's status is Offline or Unavailable.", "Il telefono segnala un altro stato, ad es. non registrato, oppure lo stato dell'utente è Offline o Non disponibile.", "Das Telefon meldet einen anderen Zustand, z. B. nicht registriert, oder der Status des Benutzers ist Offline oder Nicht verfügbar.", "Le téléphone signale un autre état, p. ex. non enregistré, ou le statut de l'utilisateur est Hors ligne ou Indisponible.", "El teléfono indica otro estado, p. ej. no registrado, o el estado del usuario es Desconectado o No disponible."},
 	"legend.unknown":   {"Nothing reported yet.", "Ancora nessuna segnalazione.", "Noch nichts gemeldet.", "Rien de signalé pour l'instant.", "Aún no hay datos."},
 
 	// Figures: each label, and the formula and window it counts over.
@@ -126,12 +130,13 @@ var words = map[string][5]string{
 	"figure.agent_avg_talk.label": {"Avg talk", "Conversazione media", "Ø Gesprächszeit", "Conversation moy.", "Conversación media"},
 
 	// Login.
-	"login.title":    {"Log in · %s", "Accedi · %s", "Anmelden · %s", "Connexion · %s", "Iniciar sesión · %s"},
-	"login.email":    {"Email", "Email", "E-Mail", "E-mail", "Correo electrónico"},
-	"login.password": {"Password", "Password", "Passwort", "Mot de passe", "Contraseña"},
-	"login.submit":   {"Log in", "Accedi", "Anmelden", "Se connecter", "Iniciar sesión"},
-	ProblemThrottled: {"Too many failed attempts. Try again later.", "Troppi tentativi falliti. Riprova più tardi.", "Zu viele Fehlversuche. Versuchen Sie es später erneut.", "Trop de tentatives échouées. Réessayez plus tard.", "Demasiados intentos fallidos. Inténtelo más tarde."},
-	ProblemWrong:     {"The email or the password is not right.", "L'email o la password non sono corretti.", "E-Mail oder Passwort ist nicht richtig.", "L'e-mail ou le mot de passe est incorrect.", "El correo o la contraseña no son correctos."},
+	"login.title":      {"Log in · %s", "Accedi · %s", "Anmelden · %s", "Connexion · %s", "Iniciar sesión · %s"},
+	"login.email":      {"Email", "Email", "E-Mail", "E-mail", "Correo electrónico"},
+	"login.password":   {"Password", "Password", "Passwort", "Mot de passe", "Contraseña"},
+	"login.submit":     {"Log in", "Accedi", "Anmelden", "Se connecter", "Iniciar sesión"},
+	ProblemUnavailable: {"Signing in is unavailable for a moment. Try again shortly.", "L'accesso non è disponibile per un momento. Riprova tra poco.", "Die Anmeldung ist kurz nicht verfügbar. Versuchen Sie es gleich noch einmal.", "La connexion est indisponible pour un instant. Réessayez dans un moment.", "El inicio de sesión no está disponible por un momento. Inténtelo en breve."},
+	ProblemThrottled:   {"Too many failed attempts. Try again later.", "Troppi tentativi falliti. Riprova più tardi.", "Zu viele Fehlversuche. Versuchen Sie es später erneut.", "Trop de tentatives échouées. Réessayez plus tard.", "Demasiados intentos fallidos. Inténtelo más tarde."},
+	ProblemWrong:       {"The email or the password is not right.", "L'email o la password non sono corretti.", "E-Mail oder Passwort ist nicht richtig.", "L'e-mail ou le mot de passe est incorrect.", "El correo o la contraseña no son correctos."},
 
 	// The words the browser writes itself (static/src/words.js): the
 	// connection indicator, alerts, pagers, empty searches, timers.
@@ -171,6 +176,7 @@ var plurals = map[string][5][2]string{
 
 // Problems the login page can show (Login.Problem).
 const (
-	ProblemThrottled = "login.throttled" // too many failed attempts
-	ProblemWrong     = "login.wrong"     // the email or the password is not right
+	ProblemUnavailable = "login.unavailable" // the login service cannot check a password now
+	ProblemThrottled   = "login.throttled"   // too many failed attempts
+	ProblemWrong       = "login.wrong"       // the email or the password is not right
 )

@@ -1,0 +1,202 @@
+import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
+import { Wallboard, freePort, telephony, presence } from './support';
+import { namedPeople, local, internalCall, queueCall, personName, resetClock } from './tv-events';
+
+// The TV from 4 m, at every company size: names ≥ 28 px, state words and
+// timers ≥ 24 px (proportionally larger on a 4K screen at device scale 1),
+// nothing clipped, and pages instead of shrinking, each saying which page it
+// is and how many people it leaves out.
+
+let wb: Wallboard;
+
+test.beforeEach(async () => {
+  wb = new Wallboard(await freePort());
+  await wb.start();
+});
+
+test.afterEach(async () => {
+  await wb.stop();
+});
+
+test.afterAll(resetClock);
+
+async function postAll(bodies: object[]) {
+  for (let i = 0; i < bodies.length; i += 25) {
+    const statuses = await Promise.all(bodies.slice(i, i + 25).map((b) => wb.post(b)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  }
+}
+
+/** n named people in every state, some with a status message, and some calls. */
+async function company(n: number, calls = 0) {
+  const named = namedPeople(n);
+  await postAll(named.starts);
+  await postAll(named.ends);
+  const states = ['registered', 'talking', 'ringing', 'registered', 'registered', 'unregistered'];
+  const bodies: object[] = [];
+  for (let i = 0; i < n; i++) {
+    const ext = String(4000 + i);
+    bodies.push(telephony(ext, states[i % states.length]));
+    if (i % 7 === 3) bodies.push(presence(ext, 'dnd', 'Training'));
+    if (i % 11 === 5) bodies.push(presence(ext, 'away', 'Lunch with the whole support team'));
+  }
+  for (let i = 0; i < calls; i++) {
+    const a = local(String(4000 + 2 * i), personName(2 * i), 'Sales', 'Floor');
+    const b = local(String(4001 + 2 * i), personName(2 * i + 1), 'Sales', 'Floor');
+    bodies.push(internalCall(a, b));
+  }
+  bodies.push(queueCall('Support line', '+15550101'), queueCall('Sales line', '+15550102'));
+  await postAll(bodies);
+}
+
+const screens = [
+  { name: '1920x1080', width: 1920, height: 1080, scale: 1 },
+  { name: '3840x2160@1', width: 3840, height: 2160, scale: 1 },
+  { name: '3840x2160@2', width: 1920, height: 1080, scale: 2 }, // a 4K TV at device scale 2: 1920×1080 CSS pixels
+  { name: '1366x768', width: 1366, height: 768, scale: 1 },
+];
+
+type Measure = {
+  u: number;
+  scroll: { h: number; w: number; innerH: number; innerW: number };
+  shown: number;
+  total: number;
+  pages: number;
+  pager: string;
+  problems: string[];
+};
+
+/** measure checks every element on screen against the legible sizes. */
+async function measure(page: Page): Promise<Measure> {
+  return page.evaluate(() => {
+    const u = Math.max(1, innerHeight / 1080);
+    const problems: string[] = [];
+    const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
+    const visible = (el: Element) => (el as HTMLElement).offsetParent !== null && el.getClientRects().length > 0;
+    const check = (el: Element, what: string, min: number) => {
+      if (!visible(el)) return;
+      const e = el as HTMLElement;
+      const label = `${what} "${e.textContent}" (${e.closest('[id]')?.id})`;
+      if (px(e) < min * u - 0.01) problems.push(`${label}: ${px(e)} px < ${min * u}`);
+      if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth) problems.push(`${label}: clipped across (${e.scrollWidth} > ${e.clientWidth})`);
+      if (e.scrollHeight > e.clientHeight + 1 && getComputedStyle(e).overflowY !== 'visible') problems.push(`${label}: clipped down (${e.scrollHeight} > ${e.clientHeight})`);
+      if (e.textContent!.includes('…')) problems.push(`${label}: ellipsis`);
+      const r = e.getBoundingClientRect();
+      if (r.bottom > innerHeight || r.right > innerWidth) problems.push(`${label}: off screen`);
+      // Inside its parent (an inline timer has no scroll size of its own),
+      // and inside its tile or card, not under its border.
+      for (const box of [e.parentElement!, e.closest('.tile, .card')]) {
+        const b = box?.getBoundingClientRect();
+        if (b && (r.bottom > b.bottom + 0.5 || r.right > b.right + 0.5 || r.left < b.left - 0.5)) problems.push(`${label}: outside its box`);
+      }
+    };
+    const tiles = [...document.querySelectorAll('#tiles > [data-extension]')];
+    const shown = tiles.filter(visible);
+    for (const t of shown) {
+      check(t.querySelector('.tile-name')!, 'name', 28);
+      check(t.querySelector('.tile-state > span')!, 'state', 24);
+      for (const since of t.querySelectorAll('time[data-since]')) check(since, 'timer', 24);
+    }
+    for (const el of document.querySelectorAll('.side time[data-since]')) check(el, 'timer', 24);
+    for (const el of document.querySelectorAll('#calls .font-semibold, #queues [data-level-word]')) if (el.textContent) check(el, 'state', 24);
+    // Nothing in the side runs past its bottom (where it would be cut).
+    const side = document.querySelector('.side')!.getBoundingClientRect();
+    for (const el of document.querySelectorAll('.side li, .side tr, .side [data-pager]')) {
+      if (visible(el) && el.getBoundingClientRect().bottom > side.bottom + 0.5) problems.push(`side item ${el.id || el.textContent} cut at the bottom`);
+    }
+    const list = document.getElementById('tiles')!;
+    const pager = document.querySelector('[data-pager="tiles"]') as HTMLElement;
+    return {
+      u,
+      scroll: { h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth, innerH: innerHeight, innerW: innerWidth },
+      shown: shown.length,
+      total: tiles.length,
+      pages: Number(list.dataset.pages),
+      pager: pager.hidden ? '' : pager.textContent!,
+      problems,
+    };
+  });
+}
+
+async function openTV(browser: Browser, screen: (typeof screens)[number], query = '?tv=1&rotate=0') {
+  const context = await browser.newContext({ viewport: { width: screen.width, height: screen.height }, deviceScaleFactor: screen.scale });
+  const page = await context.newPage();
+  await page.goto(`${wb.url}/${query}`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+  return page;
+}
+
+async function shoot(page: Page, testInfo: TestInfo, name: string) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+for (const n of [12, 48, 300, 1000]) {
+  test(`${n} people are legible on every TV size, in pages when they do not fit`, async ({ browser }, testInfo) => {
+    test.setTimeout(n >= 1000 ? 240_000 : 120_000);
+    await company(n, n >= 300 ? 40 : 3);
+    for (const screen of screens) {
+      const page = await openTV(browser, screen);
+      await expect(page.locator('#tiles > [data-extension]')).toHaveCount(n);
+      const m = await measure(page);
+      await shoot(page, testInfo, `tv-${n}-${screen.name}`);
+      expect(m.problems.slice(0, 10), screen.name).toEqual([]);
+      expect(m.scroll.h, screen.name).toBeLessThanOrEqual(m.scroll.innerH);
+      expect(m.scroll.w, screen.name).toBeLessThanOrEqual(m.scroll.innerW);
+      // Every page but the last is full, and the pager says what is left out.
+      expect(m.pages, screen.name).toBe(Math.ceil(n / m.shown));
+      if (m.pages > 1) expect(m.pager, screen.name).toBe(`Page 1 of ${m.pages} · +${n - m.shown} more`);
+      else expect(m.shown, screen.name).toBe(n);
+      // Side lists that do not fit say so.
+      for (const list of ['calls', 'queues', 'conferences']) {
+        const got = await page.evaluate((id) => {
+          const items = [...document.getElementById(id)!.children] as HTMLElement[];
+          const on = items.filter((el) => el.offsetParent !== null).length;
+          const pager = document.querySelector(`[data-pager="${id}"]`) as HTMLElement;
+          return { items: items.length, on, pager: pager.hidden ? '' : pager.textContent };
+        }, list);
+        if (got.on < got.items) expect(got.pager, `${screen.name} ${list}`).toMatch(new RegExp(`^(Page 1 of \\d+ · )?\\+${got.items - got.on} more$`));
+        else expect(got.pager, `${screen.name} ${list}`).toBe('');
+      }
+      await page.context().close();
+    }
+  });
+}
+
+test('pages turn every rotate= seconds, in the same order every cycle', async ({ browser }) => {
+  test.setTimeout(90_000);
+  await company(48);
+  const page = await openTV(browser, screens[0], '?tv=1&rotate=3');
+  const pager = page.locator('[data-pager="tiles"]');
+  const pages = Number(await page.locator('#tiles').getAttribute('data-pages'));
+  expect(pages).toBeGreaterThan(1);
+  const seen: string[][] = [];
+  for (let i = 0; i < 2 * pages; i++) {
+    await expect(pager).toContainText(`Page ${(i % pages) + 1} of ${pages}`, { timeout: 5_000 });
+    seen.push(await page.locator('#tiles > [data-extension]:visible').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.extension!)));
+  }
+  const cycle = seen.slice(0, pages);
+  expect(seen.slice(pages)).toEqual(cycle); // the same order every cycle
+  const everyone = cycle.flat();
+  expect(new Set(everyone).size).toBe(48); // each person on exactly one page
+  expect(everyone).toHaveLength(48);
+});
+
+test('exceptions first: everyone not available comes before the available', async ({ browser }) => {
+  await company(48);
+  const page = await openTV(browser, screens[0], '?tv=1&rotate=0&sort=exceptions');
+  const states = await page.locator('#tiles > [data-extension]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.state));
+  const firstFree = states.indexOf('available');
+  expect(firstFree).toBeGreaterThan(0);
+  expect(states.slice(firstFree).every((s) => s === 'available')).toBe(true);
+});
+
+test('a name too long for two lines shows as "Given F.", never cut', async ({ browser }) => {
+  await postAll([internalCall(local('4000', 'Bartholomew Featherstonehaugh-Wolfeschlegelsteinhausenbergerdorff', 'Sales', 'Floor'), local('4001', 'Li Chen', 'Sales', 'Floor'))]);
+  await postAll([telephony('4000', 'talking'), telephony('4001', 'talking')]);
+  const page = await openTV(browser, screens[0]);
+  await expect(page.locator('[data-extension="4000"] .tile-name')).toHaveText('Bartholomew F.');
+  await expect(page.locator('[data-extension="4001"] .tile-name')).toHaveText('Li Chen');
+  expect((await measure(page)).problems).toEqual([]);
+});

@@ -1,0 +1,222 @@
+// Queue levels and alerts. Each queue's level (ok, amber, red) follows its
+// callers waiting and longest wait with hysteresis; a rise above what was
+// acknowledged raises an alert (and beeps, once sound is armed) until it is
+// acknowledged or snoozed.
+
+import { word } from "./words.js";
+
+const SNOOZE = 10 * 60_000;
+
+/**
+ * Queue alert thresholds. A queue turns amber at amberWaiting calls waiting
+ * or a call waiting amberWait seconds, red at redWaiting or redWait. It
+ * leaves red only when below calmWaiting and calmWait, and leaves amber only
+ * when below clearWaiting and clearWait, so that a queue hovering around a
+ * threshold does not flicker. Each value can be overridden by a data
+ * attribute on <body> (e.g. data-amber-waiting="3"); the amber and red
+ * values of single queues by the page's #queue-thresholds list (see
+ * withOverrides).
+ */
+export const DEFAULT_THRESHOLDS = Object.freeze({
+  amberWaiting: 2,
+  amberWait: 60,
+  redWaiting: 5,
+  redWait: 180,
+  calmWaiting: 4,
+  calmWait: 150,
+  clearWaiting: 1,
+  clearWait: 45,
+});
+
+/**
+ * nextLevel is a queue's alert level ("ok", "amber" or "red") given its
+ * previous level, the calls waiting and the longest wait in seconds.
+ */
+export function nextLevel(prev, waiting, wait, t = DEFAULT_THRESHOLDS) {
+  if (waiting >= t.redWaiting || wait >= t.redWait) return "red";
+  if (prev === "red" && (waiting >= t.calmWaiting || wait >= t.calmWait)) return "red";
+  if (waiting >= t.amberWaiting || wait >= t.amberWait) return "amber";
+  if (prev !== "ok" && (waiting >= t.clearWaiting || wait >= t.clearWait)) return "amber";
+  return "ok";
+}
+
+// Each threshold a queue can override, and the hysteresis value below it.
+const HYSTERESIS = Object.freeze({
+  amberWaiting: "clearWaiting",
+  amberWait: "clearWait",
+  redWaiting: "calmWaiting",
+  redWait: "calmWait",
+});
+
+/**
+ * withOverrides returns base with the amber and red values that o carries
+ * (numbers or numeric strings, as in a dataset; others are ignored). Each
+ * hysteresis value follows its threshold at the distance it has in base,
+ * but stays at least 1 (so that a quiet queue always settles) and at most
+ * the threshold itself.
+ */
+export function withOverrides(base, o) {
+  const t = { ...base };
+  for (const [k, low] of Object.entries(HYSTERESIS)) {
+    const v = Number(o[k]);
+    if (o[k] === undefined || o[k] === "" || !Number.isFinite(v)) continue;
+    t[k] = v;
+    t[low] = Math.min(v, Math.max(1, v - (base[k] - base[low])));
+  }
+  return t;
+}
+
+const RANK = { ok: 0, amber: 1, red: 2 };
+const levelWord = (level) => (level === "red" ? word("critical") : level === "amber" ? word("busy") : "");
+
+function thresholds() {
+  const t = { ...DEFAULT_THRESHOLDS };
+  for (const k of Object.keys(t)) {
+    const v = Number(document.body.dataset[k]);
+    if (document.body.dataset[k] !== undefined && Number.isFinite(v)) t[k] = v;
+  }
+  return t;
+}
+
+// queueThresholds maps "company\nqueue" to the thresholds the page
+// configures for that queue ("\nqueue" for every company), based on base.
+function queueThresholds(base) {
+  const m = new Map();
+  for (const el of document.querySelectorAll("#queue-thresholds > [data-queue]")) {
+    m.set(`${el.dataset.company || ""}\n${el.dataset.queue}`, withOverrides(base, el.dataset));
+  }
+  return m;
+}
+
+/** Alerts keeps the queues' levels and the alerts they raise. */
+export class Alerts {
+  constructor() {
+    // Per queue element id: its level, the level acknowledged, and until
+    // when its alert is snoozed. It outlives the elements, which pushes
+    // replace.
+    this.queues = new Map();
+    this.shown = "";
+    this.sound = null; // an AudioContext once the user armed sound
+    this.onChange = () => {}; // called when the alerts' list was rebuilt
+  }
+
+  /**
+   * levels recomputes every queue's level at now (the longest wait ticks,
+   * so this runs every second; a board has few queues), raises alerts and
+   * beeps when a level rises.
+   */
+  levels(now) {
+    const base = thresholds();
+    const configured = queueThresholds(base);
+    const seen = new Set();
+    for (const el of document.querySelectorAll("#queues > [data-queue]")) {
+      const name = el.dataset.queue;
+      const t = configured.get(`${el.dataset.company || ""}\n${name}`) || configured.get(`\n${name}`) || base;
+      seen.add(el.id);
+      const st = this.queues.get(el.id) || { level: "ok", acked: "ok", snoozed: 0 };
+      const wait = el.dataset.oldest ? (now - Date.parse(el.dataset.oldest)) / 1000 : 0;
+      const level = nextLevel(st.level, Number(el.dataset.waiting) || 0, wait, t);
+      // Once calmer than what was acknowledged, a new rise alerts again.
+      if (RANK[level] < RANK[st.acked]) st.acked = level;
+      if (RANK[level] > RANK[st.level] && RANK[level] > RANK[st.acked] && now >= st.snoozed && !el.hidden) {
+        this.beep(RANK[level]);
+      }
+      st.level = level;
+      st.name = name;
+      st.oldest = el.dataset.oldest || "";
+      st.hidden = el.hidden;
+      this.queues.set(el.id, st);
+      if (el.dataset.level !== level) el.dataset.level = level;
+      const w = el.querySelector("[data-level-word]");
+      if (w && w.textContent !== levelWord(level)) w.textContent = levelWord(level);
+    }
+    for (const id of this.queues.keys()) if (!seen.has(id)) this.queues.delete(id);
+    this.list(now);
+  }
+
+  // list shows the queues whose level is above what was acknowledged and
+  // that are not snoozed. It rebuilds the list only when that set changes,
+  // so that focus stays on its buttons and screen readers hear each alert
+  // once.
+  list(now) {
+    const box = document.getElementById("alerts");
+    if (!box) return;
+    const active = [...this.queues].filter(([, st]) => !st.hidden && RANK[st.level] > RANK[st.acked] && now >= st.snoozed);
+    const key = active.map(([id, st]) => `${id}:${st.level}`).join(" ");
+    if (key === this.shown) return;
+    this.shown = key;
+    box.replaceChildren(...active.map(([, st]) => this.item(st)));
+    this.onChange();
+  }
+
+  item(st) {
+    const item = document.createElement("div");
+    item.dataset.alert = st.level;
+    item.dataset.testid = "alert";
+    const text = document.createElement("span");
+    text.textContent = word("alert", { level: levelWord(st.level), queue: st.name });
+    item.append(text);
+    if (st.oldest) {
+      const since = document.createElement("time");
+      since.dataset.since = st.oldest;
+      item.append(word("longest"), since);
+    }
+    const ack = button(word("acknowledge"), word("acknowledgeQueue", { queue: st.name }), () => {
+      st.acked = st.level;
+      this.list(Date.now());
+    });
+    const snooze = button(word("snooze"), word("snoozeQueue", { queue: st.name }), () => {
+      st.snoozed = Date.now() + SNOOZE;
+      this.list(Date.now());
+    });
+    item.append(ack, snooze);
+    return item;
+  }
+
+  beep(times) {
+    const sound = this.sound;
+    if (!sound) return;
+    const t0 = sound.currentTime;
+    for (let i = 0; i < times; i++) {
+      const osc = sound.createOscillator();
+      const gain = sound.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.2, t0 + i * 0.3);
+      gain.gain.exponentialRampToValueAtTime(0.001, t0 + i * 0.3 + 0.2);
+      osc.connect(gain).connect(sound.destination);
+      osc.start(t0 + i * 0.3);
+      osc.stop(t0 + i * 0.3 + 0.2);
+    }
+  }
+
+  /**
+   * armSound wires the sound button. Sound needs a click first: browsers
+   * only start audio after a gesture, and a wall board should not start
+   * beeping by surprise.
+   */
+  armSound(buttonEl) {
+    buttonEl?.addEventListener("click", () => {
+      if (this.sound) {
+        this.sound.close();
+        this.sound = null;
+      } else {
+        this.sound = new AudioContext();
+        this.beep(1);
+      }
+      buttonEl.setAttribute("aria-pressed", String(this.sound !== null));
+      buttonEl.textContent = this.sound ? word("soundOn") : word("soundOff");
+    });
+  }
+}
+
+// button makes one of an alert's buttons. Its accessible name starts with
+// its visible text (WCAG 2.5.3, label in name) and names the queue.
+function button(text, label, onclick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onclick);
+  return b;
+}
