@@ -124,6 +124,9 @@ type User struct {
 	PasswordHash string `yaml:"password_hash"`
 	// Company scopes the user to one tenant; only admins may omit it.
 	Company string `yaml:"company,omitempty"`
+	// Lang is the language of the user's pages (en, it, de, fr, es); empty:
+	// the lang= query or the browser's Accept-Language.
+	Lang string `yaml:"lang,omitempty"`
 }
 
 // Display is a read-only board for a TV: whoever has the link sees it.
@@ -135,6 +138,9 @@ type Display struct {
 	Groups  []string `yaml:"groups,omitempty"` // shown groups (a view filter, not access control); empty: all
 	// Masked hides external numbers; nil means true, the default.
 	Masked *bool `yaml:"masked,omitempty"`
+	// Lang is the language of the display (en, it, de, fr, es); empty: the
+	// lang= query or the browser's Accept-Language.
+	Lang string `yaml:"lang,omitempty"`
 	// Rotate is how long the TV shows each page of what does not fit on
 	// one screen (the rotate= URL parameter): 0 means the default (15 s);
 	// from 3 s to 1 h. ExceptionsFirst shows everyone not available first

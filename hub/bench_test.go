@@ -62,9 +62,9 @@ func BenchmarkPublish_1000Clients(b *testing.B) {
 		b.Fatalf("Clients = %d, want %d", got, benchClients)
 	}
 
-	for b.Loop() {
+	for i := uint64(1); b.Loop(); i++ {
 		received.Add(benchClients)
-		h.Publish("bench", benchMessage)
+		h.Publish("bench", i, benchMessage)
 		received.Wait()
 	}
 	b.StopTimer()

@@ -30,6 +30,11 @@ type client struct {
 	hub  *Hub
 	conn *websocket.Conn
 
+	// from is the seq of the first message the client was sent: it
+	// already reflects every message published up to it. Guarded by its
+	// topic's mu.
+	from uint64
+
 	// wake holds a token when the writer may have something to do. Whoever
 	// records work leaves one; so does the writer when it takes a piece of
 	// work and leaves more. The writer may wake to find nothing to do.
@@ -83,22 +88,23 @@ func (c *client) stop(code int) bool {
 	return first
 }
 
-// enqueue queues pm, whose payload is size bytes, without blocking. If the
-// queue has no room for it, the client is evicted instead. first exempts the
-// client's first message from the byte bound, which it would otherwise fail
-// forever, reconnect after reconnect, if it were larger than the bound.
-// Callers serialise calls to enqueue by holding the client's topic's mu.
-func (c *client) enqueue(pm *websocket.PreparedMessage, size int, first bool) {
+// enqueue queues m without blocking. If the queue has no room for it, the
+// client is evicted instead. first exempts the client's first message from
+// the byte bound: the bound measures how far behind a client has fallen,
+// and a client starts level. (Prime refuses a message larger than the
+// bound.) Callers serialise calls to enqueue by holding the client's topic's
+// mu.
+func (c *client) enqueue(m outgoing, first bool) {
 	c.mu.Lock()
 	if c.stopped {
 		c.mu.Unlock()
 		return
 	}
 	fits := c.queue.len() < c.hub.opts.QueueMessages &&
-		(first || c.queued+size <= c.hub.opts.QueueBytes)
+		(first || c.queued+m.size <= c.hub.opts.QueueBytes)
 	if fits {
-		c.queue.push(outgoing{pm: pm, size: size})
-		c.queued += size
+		c.queue.push(m)
+		c.queued += m.size
 	}
 	c.mu.Unlock()
 	if !fits {

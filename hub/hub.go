@@ -12,6 +12,14 @@
 // first message, so a client heals from any loss. A client whose request
 // carried a lifetime (WithLifetime) is closed with 4401 when it ends: its
 // credential is gone, and reconnecting needs a new one.
+//
+// Messages carry the sequence number of the state they describe. A topic
+// keeps the first message its owner last gave it (Prime) and the messages
+// published after it, so that a connecting client is sent those without
+// anyone rendering anything: connecting costs a few pointer copies under the
+// topic's lock, whatever the size of the view. A topic without a current
+// first message asks its owner for one (Options.Want) and holds its new
+// clients until it comes; nothing is kept for a topic without clients.
 package hub
 
 import (
@@ -20,6 +28,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +63,25 @@ const (
 	// DefaultMaxMessageSize is the read limit for client-to-server messages.
 	// Clients have nothing useful to say, so it is small.
 	DefaultMaxMessageSize = 4 << 10
+
+	// DefaultCompressionLevel is the deflate level of permessage-deflate
+	// (see Options.CompressionLevel). Each message is compressed once for
+	// all its clients, so a better ratio than gorilla's default of 1 costs
+	// little: HTML compresses about 20 to 1 at this level.
+	DefaultCompressionLevel = 6
+)
+
+// A topic's backlog (the messages published after its first message) is
+// sent to each new client after the first message, one write each, so it is
+// kept short. From backlogRefresh messages a new client still starts at once
+// but the owner is asked for a newer first message; past backlogServe a new
+// client waits for it (one render is cheaper than many writes per client
+// during a reconnect storm). Past its share of the queue (backlogMaxShare)
+// the backlog and the first message it extends are forgotten.
+const (
+	backlogRefresh  = 4
+	backlogServe    = 8
+	backlogMaxShare = 4
 )
 
 // readBufferSize is the size of a connection's read buffer. It must hold a
@@ -118,6 +147,18 @@ type Options struct {
 	// MaxMessageSize is the read limit for a client message; a larger one
 	// closes the connection with 1009 (message too big).
 	MaxMessageSize int64
+
+	// Want is called when a topic needs a first message: a client
+	// subscribed to a topic that has none, or whose backlog has grown long.
+	// Its owner should call Prime soon. Want is called without any lock
+	// held and must not block (start the work elsewhere); it may be called
+	// again before Prime. Nil means the owner primes topics unasked.
+	Want func(topic string)
+
+	// CompressionLevel is the deflate level (1 to 9) of the
+	// permessage-deflate extension, which clients that offer it get; 0
+	// means DefaultCompressionLevel, and -1 turns compression off.
+	CompressionLevel int
 }
 
 // withDefaults returns o with its zero fields filled in, or an error naming
@@ -144,6 +185,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxMessageSize == 0 {
 		o.MaxMessageSize = DefaultMaxMessageSize
 	}
+	if o.CompressionLevel == 0 {
+		o.CompressionLevel = DefaultCompressionLevel
+	}
 	switch {
 	case o.QueueMessages < 1:
 		return o, fmt.Errorf("QueueMessages %d is not positive", o.QueueMessages)
@@ -157,6 +201,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("PingPeriod %v must be positive and less than PongWait %v", o.PingPeriod, o.PongWait)
 	case o.MaxMessageSize < 1:
 		return o, fmt.Errorf("MaxMessageSize %d is not positive", o.MaxMessageSize)
+	case o.CompressionLevel != -1 && (o.CompressionLevel < 1 || o.CompressionLevel > 9):
+		return o, fmt.Errorf("CompressionLevel %d is not -1 or 1 to 9", o.CompressionLevel)
 	}
 	return o, nil
 }
@@ -166,6 +212,7 @@ type Stats struct {
 	Clients   int    // connections currently open
 	Evictions uint64 // clients closed with 1013 because their queue overflowed, in total
 	Messages  uint64 // messages written to clients (first messages included), in total
+	Primes    uint64 // first messages taken by Prime, in total
 }
 
 // A Hub fans out messages to WebSocket clients by topic. Its methods are safe
@@ -181,19 +228,49 @@ type Hub struct {
 	clients map[*client]*topic // every open connection
 	pumps   sync.WaitGroup     // one count per entry of clients
 
+	// handshakes bounds the upgrades in progress to one per core: in a
+	// reconnect storm the others wait parked, rather than queue ahead of
+	// the writers of the clients already connected in the scheduler's run
+	// queues. (An upgrade writes only its short answer, into an empty
+	// socket buffer, so a slow client cannot hold a place.)
+	handshakes chan struct{}
+
 	evictions atomic.Uint64
 	messages  atomic.Uint64
+	primes    atomic.Uint64
 }
 
-// topic is the set of clients subscribed to one key.
+// topic is the set of clients subscribed to one key, with what a new one is
+// sent.
 type topic struct {
 	name string
 	refs int // clients registered or registering; guarded by Hub.mu
 
-	// mu serialises publishing to the topic with subscribing to it, which
-	// is what makes a client's first message and its subscription atomic.
+	// mu serialises publishing to the topic, priming it and subscribing to
+	// it, which is what makes a client's first message and its
+	// subscription atomic. Nothing slow happens under it.
 	mu      sync.Mutex
-	clients map[*client]struct{}
+	clients map[*client]struct{} // subscribed: sent every message
+	pending []*client            // waiting for a first message
+
+	// first is the first message for new clients, reflecting the state at
+	// firstSeq; nil when the topic has none. backlog holds the messages
+	// published after firstSeq, oldest first, while there is a first
+	// message to extend or pending clients to send them to.
+	first        []outgoing
+	firstSeq     uint64
+	backlog      []published
+	backlogBytes int
+	// floor is the seq of the newest message dropped from the backlog;
+	// a first message older than it cannot be extended to the present.
+	floor  uint64
+	wanted bool // Want was called and Prime has not answered yet
+}
+
+// published is a message of a topic's backlog.
+type published struct {
+	seq uint64
+	m   outgoing
 }
 
 // New returns a Hub that logs through logger. It panics if opts are invalid
@@ -218,9 +295,15 @@ func New(logger *slog.Logger, opts Options) *Hub {
 			// Most clients are idle most of the time: lend them a
 			// write buffer only while they write.
 			WriteBufferPool: &sync.Pool{},
+			// A compressed message is compressed once, by the
+			// first client's writer, and its frame shared (see
+			// websocket.PreparedMessage); gorilla keeps no
+			// compression state on an idle connection.
+			EnableCompression: opts.CompressionLevel > 0,
 		},
-		topics:  make(map[string]*topic),
-		clients: make(map[*client]*topic),
+		topics:     make(map[string]*topic),
+		clients:    make(map[*client]*topic),
+		handshakes: make(chan struct{}, runtime.NumCPU()),
 	}
 }
 
@@ -228,21 +311,19 @@ func New(logger *slog.Logger, opts Options) *Hub {
 // starts the connection's reader and writer goroutines, and returns without
 // waiting for the connection to end.
 //
-// The connection's first message is the result of first, and it is followed
-// by every message published to topic after it, in order. first is called
-// while Publish to topic is held off, so no published message falls between
-// the two: a message the caller publishes after changing its state is either
-// reflected in first's result or delivered after it (possibly both, so
-// messages should be idempotent, like a swap of an element by id). Since
-// Publish to topic waits for it, first should be quick, and it must not call
-// Publish or Broadcast, which would deadlock.
+// The connection's first message is the topic's first message (see Prime),
+// followed by every message published to the topic after the seq it
+// reflects, in order: nothing is missed and nothing is sent twice. When the
+// topic has no first message, the client waits for one while its owner is
+// asked (Options.Want). Serve never renders and never waits for a publisher:
+// it holds the topic's lock only to queue what is already prepared.
 //
 // A request from WithLifetime bounds the connection's life.
 //
 // On error the response has been written (403 for a refused Origin, 400 for a
 // bad handshake, 503 after Shutdown began, with ErrClosed) and the caller must
 // not write to w.
-func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, first func() []byte) error {
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string) error {
 	h.mu.RLock()
 	closed := h.closed
 	h.mu.RUnlock()
@@ -252,9 +333,16 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, first 
 		return ErrClosed
 	}
 
+	h.handshakes <- struct{}{}
+	defer func() { <-h.handshakes }()
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return fmt.Errorf("hub: upgrade %s: %w", r.RemoteAddr, err)
+	}
+	if h.opts.CompressionLevel > 0 {
+		// Every connection compresses at the same level, so that a
+		// message is compressed once for all of them.
+		_ = conn.SetCompressionLevel(h.opts.CompressionLevel)
 	}
 	c := newClient(h, conn)
 
@@ -266,19 +354,12 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, first 
 		_ = conn.Close()
 		return err
 	}
-	subscribed := false
-	defer func() {
-		if !subscribed { // first panicked
-			_ = conn.Close()
-			h.release(c, t)
-		}
-	}()
-	t.subscribe(c, first)
-	subscribed = true
+	if t.subscribe(c) {
+		h.want(t.name)
+	}
 	if life, ok := r.Context().Value(lifetimeKey{}).(context.Context); ok {
 		c.unwatch = context.AfterFunc(life, func() { c.stop(CloseEnded) })
 	}
-
 	go c.readPump()
 	go c.writePump(t)
 	return nil
@@ -303,13 +384,42 @@ func (h *Hub) register(c *client, name string) (*topic, error) {
 	return t, nil
 }
 
-// subscribe queues first's result to c and adds c to t, atomically with
-// respect to publishing to t.
-func (t *topic) subscribe(c *client, first func() []byte) {
+// want asks the topic's owner for a first message.
+func (h *Hub) want(topic string) {
+	if h.opts.Want != nil {
+		h.opts.Want(topic)
+	}
+}
+
+// subscribe sends c the topic's first message and backlog and adds it to
+// the topic's clients, or, when the topic has no first message, makes it
+// wait for one. It reports whether the owner should be asked for a first
+// message.
+func (t *topic) subscribe(c *client) (want bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	msg := first()
-	c.enqueue(c.hub.prepare(msg), len(msg), true)
+	if t.first == nil || len(t.backlog) > backlogServe {
+		t.pending = append(t.pending, c)
+	} else {
+		t.start(c)
+	}
+	if t.wanted || t.first != nil && len(t.backlog) < backlogRefresh {
+		return false
+	}
+	t.wanted = true
+	return true
+}
+
+// start queues the first message and the backlog to c and subscribes it.
+// t.mu is held.
+func (t *topic) start(c *client) {
+	c.from = t.firstSeq
+	for _, m := range t.first {
+		c.enqueue(m, true)
+	}
+	for _, p := range t.backlog {
+		c.enqueue(p.m, false)
+	}
 	t.clients[c] = struct{}{}
 }
 
@@ -317,6 +427,9 @@ func (t *topic) subscribe(c *client, first func() []byte) {
 func (h *Hub) leave(c *client, t *topic) {
 	t.mu.Lock()
 	delete(t.clients, c)
+	if i := slices.Index(t.pending, c); i >= 0 {
+		t.pending = slices.Delete(t.pending, i, i+1)
+	}
 	t.mu.Unlock()
 	h.release(c, t)
 }
@@ -332,13 +445,90 @@ func (h *Hub) release(c *client, t *topic) {
 	h.pumps.Done()
 }
 
-// Publish queues msg to every client subscribed to topic, after every message
-// published to topic before it. It never waits for a client: one whose queue
-// is full is evicted (closed with 1013) instead. It waits only for concurrent
-// Serve calls on topic to return from first. msg is framed once and the frame
+// Watched reports whether topic has clients, connected or connecting: a
+// publisher need not render messages for a topic that is not watched. A
+// client that subscribes after Watched reported false is sent a first
+// message primed after it subscribed.
+func (h *Hub) Watched(topic string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.topics[topic] != nil
+}
+
+// Prime makes msgs, the whole view at seq, the topic's first message (msgs
+// are sent in order; a long view may be split into several): clients waiting
+// for one are sent it, followed by the messages published after seq, and so
+// is every client that subscribes until the next Prime. A Prime older than
+// the topic's current first message, or older than what the topic's backlog
+// has had to drop, is ignored (and, if clients wait, the owner is asked
+// again). Priming a topic without clients does nothing: nothing is kept for
+// a topic nobody watches. Each message is framed once; the caller must not
+// modify msgs afterwards.
+//
+// Prime returns an error, and primes nothing, when a message is larger than
+// Options.QueueBytes: a client could never be sent it.
+func (h *Hub) Prime(topic string, seq uint64, msgs [][]byte) error {
+	for _, m := range msgs {
+		if len(m) > h.opts.QueueBytes {
+			return fmt.Errorf("hub: prime %s: a message of %d bytes exceeds the queue bound of %d bytes", topic, len(m), h.opts.QueueBytes)
+		}
+	}
+	h.mu.RLock()
+	t := h.topics[topic]
+	h.mu.RUnlock()
+	if t == nil {
+		return nil
+	}
+	first := make([]outgoing, len(msgs))
+	for i, m := range msgs {
+		first[i] = outgoing{pm: h.prepare(m), size: len(m)}
+	}
+	if t.prime(seq, first) {
+		h.want(topic)
+	}
+	h.primes.Add(1)
+	return nil
+}
+
+// prime is Prime under t.mu; it reports whether the owner should be asked
+// again.
+func (t *topic) prime(seq uint64, first []outgoing) (want bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.first != nil && seq < t.firstSeq || seq < t.floor {
+		return t.wanted && len(t.pending) > 0
+	}
+	t.wanted = false
+	t.first, t.firstSeq = first, seq
+	n := 0
+	for _, p := range t.backlog {
+		if p.seq > seq {
+			t.backlog[n] = p
+			n++
+		} else {
+			t.backlogBytes -= p.m.size
+		}
+	}
+	clear(t.backlog[n:])
+	t.backlog = t.backlog[:n]
+	for _, c := range t.pending {
+		t.start(c)
+	}
+	clear(t.pending)
+	t.pending = t.pending[:0]
+	return false
+}
+
+// Publish queues msg, which reflects the state at seq, to every client
+// subscribed to topic, after every message published to topic before it. It
+// never waits for a client: one whose queue is full is evicted (closed with
+// 1013) instead. It waits only for concurrent Serve and Prime calls on topic
+// to queue what they have prepared. A client whose first message reflects
+// seq or later is not sent msg, which it already reflects. seq must not
+// decrease from one Publish to the next. msg is framed once and the frame
 // is sent to every client; the caller must not modify msg afterwards.
 // Publishing to a topic without clients costs a map lookup.
-func (h *Hub) Publish(topic string, msg []byte) {
+func (h *Hub) Publish(topic string, seq uint64, msg []byte) {
 	h.mu.RLock()
 	t := h.topics[topic]
 	h.mu.RUnlock()
@@ -347,20 +537,48 @@ func (h *Hub) Publish(topic string, msg []byte) {
 	}
 	// If t has just been removed from the map, its clients have all
 	// unregistered and publishing to it is a harmless no-op; a client
-	// subscribing through a new topic calls its first after this Publish
-	// began, so it misses nothing.
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.clients) == 0 {
-		return
-	}
-	pm := h.prepare(msg)
-	for c := range t.clients {
-		c.enqueue(pm, len(msg), false)
+	// subscribing through a new topic is primed after this Publish began,
+	// so it misses nothing.
+	m := outgoing{pm: h.prepare(msg), size: len(msg)}
+	if t.publish(seq, m, h.opts) {
+		h.want(topic)
 	}
 }
 
-// Broadcast queues msg to every client of every topic, like Publish.
+// publish is Publish under t.mu; it reports whether the owner should be
+// asked for a first message.
+func (t *topic) publish(seq uint64, m outgoing, opts Options) (want bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for c := range t.clients {
+		if c.from < seq {
+			c.enqueue(m, false)
+		}
+	}
+	if t.first == nil && len(t.pending) == 0 || t.first != nil && seq <= t.firstSeq {
+		return false // nobody to extend it for, or already in the first message
+	}
+	t.backlog = append(t.backlog, published{seq: seq, m: m})
+	t.backlogBytes += m.size
+	if len(t.backlog) <= opts.QueueMessages/backlogMaxShare && t.backlogBytes <= opts.QueueBytes/backlogMaxShare {
+		return false
+	}
+	// Too long to send a new client: forget it, and the first message it
+	// extends. Clients arriving from now on wait for a newer one.
+	t.floor = seq
+	clear(t.backlog)
+	t.backlog, t.backlogBytes = t.backlog[:0], 0
+	t.first = nil
+	if t.wanted || len(t.pending) == 0 {
+		return false
+	}
+	t.wanted = true
+	return true
+}
+
+// Broadcast queues msg to every subscribed client of every topic, like
+// Publish, outside any topic's sequence: a heartbeat, which clients waiting
+// for their first message are not sent.
 func (h *Hub) Broadcast(msg []byte) {
 	h.mu.RLock()
 	topics := make([]*topic, 0, len(h.topics))
@@ -369,14 +587,14 @@ func (h *Hub) Broadcast(msg []byte) {
 	}
 	h.mu.RUnlock()
 
-	var pm *websocket.PreparedMessage
+	var m outgoing
 	for _, t := range topics {
 		t.mu.Lock()
 		for c := range t.clients {
-			if pm == nil {
-				pm = h.prepare(msg)
+			if m.pm == nil {
+				m = outgoing{pm: h.prepare(msg), size: len(msg)}
 			}
-			c.enqueue(pm, len(msg), false)
+			c.enqueue(m, false)
 		}
 		t.mu.Unlock()
 	}
@@ -438,5 +656,6 @@ func (h *Hub) Stats() Stats {
 		Clients:   n,
 		Evictions: h.evictions.Load(),
 		Messages:  h.messages.Load(),
+		Primes:    h.primes.Load(),
 	}
 }

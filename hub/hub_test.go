@@ -38,13 +38,18 @@ func newHub(t testing.TB, opts hub.Options) *hub.Hub {
 	return h
 }
 
-// handler serves the topic named by the "topic" query parameter, with first
-// as the first message.
+// handler serves the topic named by the "topic" query parameter and primes
+// it with first (at seq 0) once the client waits for it, as an owner
+// answering Want would.
 func handler(t testing.TB, h *hub.Hub, first func(topic string) []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		topic := r.URL.Query().Get("topic")
-		if err := h.Serve(w, r, topic, func() []byte { return first(topic) }); err != nil {
+		if err := h.Serve(w, r, topic); err != nil {
 			t.Logf("Serve: %v", err)
+			return
+		}
+		if err := h.Prime(topic, 0, [][]byte{first(topic)}); err != nil {
+			t.Errorf("Prime: %v", err)
 		}
 	})
 }
@@ -144,8 +149,8 @@ func TestServe_firstMessageThenPublishedInOrder(t *testing.T) {
 		t.Fatalf("first message = %q, want %q", got, "first of t1")
 	}
 	want := []string{"one", "two", "three"}
-	for _, m := range want {
-		h.Publish("t1", []byte(m))
+	for i, m := range want {
+		h.Publish("t1", uint64(i+1), []byte(m))
 	}
 	for _, w := range want {
 		if got := mustRead(t, conn); got != w {
@@ -178,20 +183,32 @@ func TestServe_firstMessageThenPublishedInOrder(t *testing.T) {
 }
 
 // TestServe_racingPublishLosesNothing connects clients while a sequence is
-// being published, and checks that every client's stream is its first message
-// (the sequence number current when it subscribed) followed by a contiguous
-// run of the sequence up to the end.
+// being published, priming the topic through Want with the state current
+// when the owner is asked, and checks that every client's stream is its first
+// message followed by a contiguous run of the sequence up to the end: nothing
+// missing, nothing twice.
 func TestServe_racingPublishLosesNothing(t *testing.T) {
 	t.Parallel()
 	const (
 		clients = 16
 		maxSeq  = 1 << 15
 	)
-	h := newHub(t, hub.Options{QueueMessages: maxSeq + 2})
 	var current atomic.Int64 // the state: the last sequence number published
-	srv := mustServer(t, h, func(string) []byte {
-		return strconv.AppendInt(nil, current.Load(), 10)
-	})
+	var h *hub.Hub
+	h = newHub(t, hub.Options{QueueMessages: 8 * maxSeq, QueueBytes: 64 * maxSeq, Want: func(topic string) {
+		go func() {
+			seq := current.Load()
+			if err := h.Prime(topic, uint64(seq), [][]byte{strconv.AppendInt(nil, seq, 10)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h.Serve(w, r, "seq"); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}))
+	t.Cleanup(srv.Close)
 
 	var connected sync.WaitGroup // clients that have read their first message
 	connected.Add(clients)
@@ -219,10 +236,10 @@ publishing:
 		}
 		last++
 		current.Store(last) // change the state, then publish the change
-		h.Publish("seq", strconv.AppendInt(nil, last, 10))
+		h.Publish("seq", uint64(last), strconv.AppendInt(nil, last, 10))
 	}
 	<-allConnected
-	h.Publish("seq", []byte("end"))
+	h.Publish("seq", uint64(last+1), []byte("end"))
 	readers.Wait()
 
 	for i, s := range streams {
@@ -230,11 +247,6 @@ publishing:
 			continue // failed above
 		}
 		first, rest := s[0], s[1:]
-		// The change current when first was called may also be delivered
-		// after it; nothing may be missing or out of order.
-		if len(rest) > 0 && rest[0] == first {
-			rest = rest[1:]
-		}
 		for j, n := range rest {
 			if want := first + 1 + int64(j); n != want {
 				t.Fatalf("client %d (first %d): message %d = %d, want %d", i, first, j, n, want)
@@ -287,11 +299,11 @@ func TestPublish_topicsAreIsolated(t *testing.T) {
 	mustRead(t, a)
 	mustRead(t, b)
 
-	h.Publish("a", []byte("a:1"))
-	h.Publish("b", []byte("b:1"))
-	h.Publish("nobody", []byte("nobody:1"))
-	h.Publish("a", []byte("a:end"))
-	h.Publish("b", []byte("b:end"))
+	h.Publish("a", 1, []byte("a:1"))
+	h.Publish("b", 1, []byte("b:1"))
+	h.Publish("nobody", 1, []byte("nobody:1"))
+	h.Publish("a", 2, []byte("a:end"))
+	h.Publish("b", 2, []byte("b:end"))
 
 	for _, tc := range []struct {
 		conn *websocket.Conn
@@ -452,14 +464,15 @@ func TestNew_acceptsDefaults(t *testing.T) {
 func ExampleHub_Serve() {
 	h := hub.New(slog.Default(), hub.Options{CheckOrigin: hub.SameOrigin("https://board.example.com")})
 	http.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
-		// The topic is the audience; first renders the current view
-		// for it, and every later change is published to the same topic.
-		topic := "board|tenant-1|masked"
-		if err := h.Serve(w, r, topic, func() []byte { return []byte(`<div id="board">…</div>`) }); err != nil {
+		// The topic is the audience. Its owner primes it with the whole
+		// view (usually when asked, through Options.Want), and publishes
+		// every later change to it with the seq of the state it reflects.
+		if err := h.Serve(w, r, "board|tenant-1|masked"); err != nil {
 			slog.Debug("WebSocket refused", "error", err) // the response is written
 		}
 	})
-	h.Publish("board|tenant-1|masked", []byte(`<div id="tile-42">…</div>`))
+	_ = h.Prime("board|tenant-1|masked", 41, [][]byte{[]byte(`<div id="board">…</div>`)})
+	h.Publish("board|tenant-1|masked", 42, []byte(`<div id="tile-42">…</div>`))
 }
 
 // TestHub_concurrentUse connects, publishes, broadcasts and disconnects from
@@ -467,8 +480,21 @@ func ExampleHub_Serve() {
 // ends empty, every remaining client told to reconnect.
 func TestHub_concurrentUse(t *testing.T) {
 	t.Parallel()
-	h := newHub(t, hub.Options{})
-	srv := mustServer(t, h, func(topic string) []byte { return []byte(topic) })
+	var current atomic.Uint64 // the seq of the last change published
+	var h *hub.Hub
+	h = newHub(t, hub.Options{Want: func(topic string) {
+		go func() {
+			if err := h.Prime(topic, current.Load(), [][]byte{[]byte(topic)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h.Serve(w, r, r.URL.Query().Get("topic")); err != nil {
+			t.Logf("Serve: %v", err)
+		}
+	}))
+	t.Cleanup(srv.Close)
 	topics := []string{"a", "b", "c"}
 
 	stop := make(chan struct{})
@@ -480,7 +506,8 @@ func TestHub_concurrentUse(t *testing.T) {
 				return
 			default:
 			}
-			h.Publish(topics[i%len(topics)], []byte("change"))
+			seq := current.Add(1)
+			h.Publish(topics[i%len(topics)], seq, []byte("change"))
 			if i%16 == 0 {
 				h.Broadcast([]byte("beat"))
 			}

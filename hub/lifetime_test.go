@@ -27,8 +27,12 @@ func TestWithLifetime_closesWhenItEnds(t *testing.T) {
 		if life, ok := lifetimes[r.URL.Query().Get("life")]; ok {
 			r = hub.WithLifetime(r, life)
 		}
-		if err := h.Serve(w, r, "t", func() []byte { return []byte("first") }); err != nil {
+		if err := h.Serve(w, r, "t"); err != nil {
 			t.Errorf("Serve: %v", err)
+			return
+		}
+		if err := h.Prime("t", 0, [][]byte{[]byte("first")}); err != nil {
+			t.Errorf("Prime: %v", err)
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -53,7 +57,7 @@ func TestWithLifetime_closesWhenItEnds(t *testing.T) {
 	if code, err := readCloseCode(revoked); err != nil || code != hub.CloseEnded {
 		t.Fatalf("client whose lifetime ended: close code %d (%v), want %d", code, err, hub.CloseEnded)
 	}
-	h.Publish("t", []byte("after"))
+	h.Publish("t", 1, []byte("after"))
 	for name, conn := range map[string]*websocket.Conn{"kept": kept, "none": none} {
 		if msg := mustRead(t, conn); msg != "after" {
 			t.Errorf("%s client after the other's lifetime ended: %q; want the next message", name, msg)

@@ -211,7 +211,7 @@ func TestPublish_evictsSlowClientWithoutBlocking(t *testing.T) {
 		}()
 		start := time.Now()
 		for i := range published {
-			s.hub.Publish("t", []byte{'0' + byte(i)})
+			s.hub.Publish("t", uint64(i+1), []byte{'0' + byte(i)})
 			synctest.Wait() // let the writers take what they can
 			// Message 0 is in slow's writer, the next queue messages
 			// fill its queue, and the one after evicts it.
@@ -251,9 +251,9 @@ func TestPublish_evictsClientOverByteBound(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := mustPipeServer(t, hub.Options{QueueBytes: 10})
 		slow := s.mustDial(t, "t", nil)
-		s.hub.Publish("t", []byte("1234567")) // the writer blocks on it
+		s.hub.Publish("t", 1, []byte("1234567")) // the writer blocks on it
 		synctest.Wait()
-		s.hub.Publish("t", []byte("1234567")) // queued: 14 bytes > 10
+		s.hub.Publish("t", 2, []byte("1234567")) // queued: 14 bytes > 10
 		if got := s.hub.Stats().Evictions; got != 1 {
 			t.Errorf("Evictions = %d, want 1", got)
 		}
@@ -272,7 +272,7 @@ func TestWriter_dropsClientThatStopsReading(t *testing.T) {
 		s := mustPipeServer(t, hub.Options{WriteWait: writeWait})
 		s.mustDial(t, "t", nil) // never read again
 		start := time.Now()
-		s.hub.Publish("t", []byte("unread"))
+		s.hub.Publish("t", 1, []byte("unread"))
 		time.Sleep(writeWait - 1)
 		synctest.Wait()
 		if got := s.hub.Stats().Clients; got != 1 {

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/views"
 )
 
@@ -96,7 +99,8 @@ type (
 
 // handleState is GET /api/v1/state[?company=…]. A viewer scoped to a
 // company sees only it (asking for another is 403), and a masked viewer
-// sees external numbers masked, as on its pages.
+// sees external numbers masked, as on its pages: the JSON is the viewer's
+// board view (views.View), masked once where every page and frame is.
 func (s *Server) handleState(c echo.Context) error {
 	v := viewerOf(c)
 	company := c.QueryParam("company")
@@ -106,121 +110,89 @@ func (s *Server) handleState(c echo.Context) error {
 		}
 		company = v.company
 	}
-	var snap board.Snapshot
-	s.state.read(func(b *board.Board, _ uint64) { snap = b.Snapshot() })
-	st := newAPIState(snap, company)
-	if v.masked {
-		maskState(&st)
+	// The API speaks English (stateReason) unless asked otherwise with
+	// lang=: scripts read it, and their Accept-Language means little.
+	aud := v.audience(views.ViewBoard)
+	aud.View, aud.Company = views.ViewBoard, company
+	aud.Lang = views.MatchLanguage(c.QueryParam("lang"))
+	view, _, err := s.views.current(aud)
+	if err != nil {
+		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
 	}
-	return c.JSON(http.StatusOK, st)
+	return c.JSON(http.StatusOK, newAPIState(view))
 }
 
-// newAPIState maps a snapshot to the API's JSON, keeping one company when
-// company is not empty. Seq and day are then that company's own (see
-// board.CompanyState): the board-wide seq moves with every company's
-// activity, and one tenant must not see another's.
-func newAPIState(snap board.Snapshot, company string) apiState {
-	keep := func(c string) bool { return company == "" || c == company }
-	seq, day := snap.Seq, snap.Day
-	if company != "" {
-		cs := snap.Company(company)
-		seq, day = cs.Seq, cs.Day
-	}
+// newAPIState maps a board view to the API's JSON, in the board's order
+// (users and agents by company and extension, queues by company and name,
+// calls and conferences by start).
+func newAPIState(v *views.View) apiState {
+	b := &v.Board
 	out := apiState{
-		Seq: seq, Day: day,
-		Users: []apiUser{}, Calls: []apiCall{}, Conferences: []apiConference{},
-		Queues: []apiQueue{}, Agents: []apiAgent{},
+		Seq: b.Seq, Day: b.Day,
+		Users:       make([]apiUser, 0, len(b.Tiles)),
+		Calls:       make([]apiCall, 0, len(b.Calls)),
+		Conferences: make([]apiConference, 0, len(b.Conferences)),
+		Queues:      make([]apiQueue, 0, len(b.Queues)),
+		Agents:      make([]apiAgent, 0, len(b.Agents)),
 	}
-	for _, u := range snap.Users {
-		if !keep(u.Company) {
-			continue
-		}
-		state, reason := u.State()
-		callIDs := u.CallIDs
+	for _, t := range b.Tiles {
+		callIDs := t.CallIDs
 		if callIDs == nil {
 			callIDs = []string{}
 		}
 		out.Users = append(out.Users, apiUser{
-			Company: u.Company, Extension: u.Extension,
-			Email: str(u.Email), Name: str(u.Name), Group: str(u.Group), Department: str(u.Department),
-			Telephony: u.Telephony, TelephonyReported: u.TelephonyReported,
-			Status: u.Status, Message: str(u.Message), Until: tm(u.Until), Location: str(u.Location),
-			InConference: u.InConference,
-			State:        string(state), StateReason: views.ReasonText(reason), Since: tm(u.Since),
+			Company: t.Company, Extension: t.Extension,
+			Email: str(t.Email), Name: str(t.PBXName), Group: str(t.Group), Department: str(t.Department),
+			Telephony: t.Telephony, TelephonyReported: t.TelephonyReported,
+			Status: t.Status, Message: str(t.Message), Until: tm(t.Until), Location: str(t.Location),
+			InConference: t.InConference,
+			State:        string(t.State.State), StateReason: t.Reason, Since: tm(t.Since),
 			CallIDs: callIDs,
 		})
 	}
-	for _, call := range snap.Calls {
-		if !keep(call.Company) {
-			continue
+	slices.SortFunc(out.Users, func(x, y apiUser) int {
+		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Extension, y.Extension))
+	})
+	for _, call := range b.Calls {
+		ps := make([]apiParty, 0, len(call.Parties))
+		for _, p := range call.Parties {
+			ps = append(ps, apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local})
 		}
 		out.Calls = append(out.Calls, apiCall{
-			ID: call.ID, Company: call.Company, Direction: string(call.Direction), State: call.State,
+			ID: call.CallID, Company: call.Company, Direction: string(call.Direction), State: call.State,
 			StartedAt: tm(call.StartedAt), AnsweredAt: tm(call.AnsweredAt),
 			Queue: str(call.Queue), Trunk: str(call.Trunk),
-			Parties: callParties(call),
+			Parties: ps,
 		})
 	}
-	for _, conf := range snap.Conferences {
-		if !keep(conf.Company) {
-			continue
-		}
+	for _, conf := range b.Conferences {
 		ps := make([]apiParticipant, 0, len(conf.Participants))
 		for _, p := range conf.Participants {
 			ps = append(ps, apiParticipant{Email: str(p.Email), Extension: str(p.Extension), Name: str(p.Name)})
 		}
 		out.Conferences = append(out.Conferences, apiConference{
-			ID: conf.ID, Company: conf.Company, Subject: str(conf.Subject), StartedAt: tm(conf.StartedAt),
+			ID: conf.ConferenceID, Company: conf.Company, Subject: str(conf.Subject), StartedAt: tm(conf.StartedAt),
 			Participants: ps,
 		})
 	}
-	for _, q := range snap.Queues {
-		if !keep(q.Company) {
-			continue
-		}
+	for _, q := range b.Queues {
 		out.Queues = append(out.Queues, apiQueue{
 			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
 			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
 		})
 	}
-	for _, a := range snap.Agents {
-		if !keep(a.Company) {
-			continue
-		}
+	slices.SortFunc(out.Queues, func(x, y apiQueue) int {
+		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Name, y.Name))
+	})
+	for _, a := range b.Agents {
 		out.Agents = append(out.Agents, apiAgent{
 			Company: a.Company, Extension: a.Extension, Answered: a.Answered, Missed: a.Missed, TalkTotal: a.TalkTotal.Seconds(), HoldTotal: a.HoldTotal.Seconds(),
 		})
 	}
+	slices.SortFunc(out.Agents, func(x, y apiAgent) int {
+		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Extension, y.Extension))
+	})
 	return out
-}
-
-// callParties lists everyone on a call once, in leg order: callers first.
-// A person is one party whatever device they use: local parties are told
-// apart by extension, remote ones by number.
-func callParties(call board.Call) []apiParty {
-	parties := []apiParty{}
-	seen := map[[3]string]bool{}
-	add := func(p board.Party) {
-		id := [3]string{"remote", p.Phone, p.Name}
-		if p.Local {
-			id = [3]string{"local", p.Extension, p.Email}
-			if p.Extension != "" {
-				id[2] = ""
-			}
-		}
-		if seen[id] {
-			return
-		}
-		seen[id] = true
-		parties = append(parties, apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local})
-	}
-	for _, leg := range call.Legs {
-		add(leg.Caller)
-		if leg.Callee != nil {
-			add(*leg.Callee)
-		}
-	}
-	return parties
 }
 
 // str is nil for an empty string, so that the JSON says null for "unknown".

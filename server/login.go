@@ -88,17 +88,17 @@ func (s *Server) handleLogin(c echo.Context) error {
 	case err != nil:
 		s.logger.Error("Cannot count a login attempt", slog.Any("error", err))
 		c.Response().Header().Set("Retry-After", "5")
-		return s.renderLogin(c, http.StatusServiceUnavailable, next, email, "Signing in is unavailable for a moment. Try again shortly.")
+		return s.renderLogin(c, http.StatusServiceUnavailable, next, email, views.ProblemUnavailable)
 	case wait > 0:
 		s.metrics.logins.WithLabelValues("throttled").Inc()
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
-		return s.renderLogin(c, http.StatusTooManyRequests, next, email, "Too many failed attempts. Try again later.")
+		return s.renderLogin(c, http.StatusTooManyRequests, next, email, views.ProblemThrottled)
 	}
 	acc, ok := s.auth.login(email, form.Get("password"))
 	if !ok {
 		s.metrics.logins.WithLabelValues("failed").Inc()
 		s.logger.Info("Login failed", slog.String("remote", c.RealIP()))
-		return s.renderLogin(c, http.StatusUnauthorized, next, email, "The email or the password is not right.")
+		return s.renderLogin(c, http.StatusUnauthorized, next, email, views.ProblemWrong)
 	}
 	s.metrics.logins.WithLabelValues("ok").Inc()
 	if err := s.auth.throttle.forget(ctx, keys[0]); err != nil {

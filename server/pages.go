@@ -2,18 +2,19 @@ package server
 
 import (
 	"bufio"
+	"cmp"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/static"
 	"github.com/wallboard/wallboard/views"
@@ -26,12 +27,12 @@ func (s *Server) handleBoard(c echo.Context) error {
 	if home := homePage(v); home != "/" {
 		return c.Redirect(http.StatusSeeOther, home)
 	}
-	return s.renderPage(c, v.audience(views.ViewBoard), c.QueryString())
+	return s.renderPage(c, audienceOf(c, v, views.ViewBoard), c.QueryString())
 }
 
 // handleAgent is GET /agent: colleagues' status for agents.
 func (s *Server) handleAgent(c echo.Context) error {
-	return s.renderPage(c, viewerOf(c).audience(views.ViewAgent), c.QueryString())
+	return s.renderPage(c, audienceOf(c, viewerOf(c), views.ViewAgent), c.QueryString())
 }
 
 // handleDisplay is GET /display/<token>: the read-only board of a display
@@ -58,7 +59,7 @@ func (s *Server) handleDisplay(c echo.Context) error {
 		}
 	}
 	q.Set("display", token)
-	return s.renderPage(c, displayViewer(d).audience(views.ViewBoard), q.Encode())
+	return s.renderPage(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode())
 }
 
 // displayDefaults are the URL parameters a display link configures: group=
@@ -91,20 +92,67 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
 	}
-	var component templ.Component
-	s.state.read(func(b *board.Board, _ uint64) {
-		snap := b.Snapshot()
-		if aud.View == views.ViewAgent {
-			component = views.AgentPage(page, views.NewAgent(snap, aud))
-		} else {
-			component = views.BoardPage(page, views.NewBoard(snap, aud))
-		}
-	})
+	view, _, err := s.views.current(aud)
+	if err != nil {
+		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
+	}
+	component, err := view.Page(page)
+	if err != nil {
+		return fmt.Errorf("render the page of %s: %w", aud.Key(), err)
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	return component.Render(c.Request().Context(), c.Response())
+}
+
+// Languages. A viewer reads the language of their account or display link
+// (lang: in the configuration file) when it has one; otherwise the
+// request's lang= query, then its Accept-Language header, then English. The
+// page's WebSocket carries the page's query and the browser's header, so
+// it chooses the same language as its page.
+
+// requestLanguage is the language of a request made by v.
+func requestLanguage(c echo.Context, v viewer) string {
+	return cmp.Or(views.MatchLanguage(v.lang, c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")), views.Languages[0])
+}
+
+// audienceOf is v's audience of view in the language of request c.
+func audienceOf(c echo.Context, v viewer, view string) views.Audience {
+	aud := v.audience(view)
+	aud.Lang = requestLanguage(c, v)
+	return aud
+}
+
+// withLanguage puts the request's language (before any viewer is known:
+// lang=, then Accept-Language) into its context, for pages rendered
+// outside an audience, such as the login form.
+func withLanguage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		c.SetRequest(r.WithContext(views.WithLanguage(r.Context(), requestLanguage(c, viewer{}))))
+		return next(c)
+	}
+}
+
+// checkLanguages fails when an account or a display link names a language
+// the board does not speak.
+func checkLanguages(cfg Config) error {
+	bad := func(what, name, lang string) error {
+		return fmt.Errorf("%s %s: lang %q is not one of %s", what, name, lang, strings.Join(views.Languages[:], ", "))
+	}
+	for _, u := range cfg.Users {
+		if u.Lang != "" && views.MatchLanguage(u.Lang) == "" {
+			return bad("user", u.Email, u.Lang)
+		}
+	}
+	for _, d := range cfg.Displays {
+		if d.Lang != "" && views.MatchLanguage(d.Lang) == "" {
+			return bad("display", d.Name, d.Lang)
+		}
+	}
+	return nil
 }
 
 // queueThresholds converts the configuration's queue thresholds for the
@@ -131,20 +179,19 @@ func (s *Server) handleWS(c echo.Context) error {
 	if c.QueryParam("view") == views.ViewAgent {
 		view = views.ViewAgent
 	}
-	aud := viewerOf(c).audience(view)
+	aud := audienceOf(c, viewerOf(c), view)
+	if !s.views.known(aud) {
+		// Every viewer's audiences are known (auth.audiences); this is a
+		// bug, not a request to refuse quietly.
+		return fmt.Errorf("audience %s is not configured", aud.Key())
+	}
 	ip := c.RealIP()
 	if !s.sockets.acquire(ip) {
 		return errorJSON(c, http.StatusTooManyRequests, "Too many WebSockets from this address.")
 	}
 	release := sync.OnceFunc(func() { s.sockets.release(ip) })
 	w := &hijackNotifier{ResponseWriter: c.Response(), onClose: release}
-	err := s.hub.Serve(w, c.Request(), aud.Key(), func() []byte {
-		msg, err := initialView(s.state, aud)
-		if err != nil {
-			s.logger.Error("Cannot render view", slog.String("audience", aud.Key()), slog.Any("error", err))
-		}
-		return msg
-	})
+	err := s.hub.Serve(w, c.Request(), aud.Key())
 	if err != nil {
 		release()
 		// The hub has answered the request (403, 503 or a failed upgrade).

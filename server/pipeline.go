@@ -37,7 +37,9 @@ type EventLog interface {
 
 // publisher is the hub as the pipeline sees it.
 type publisher interface {
-	Publish(topic string, msg []byte)
+	Watched(topic string) bool
+	Publish(topic string, seq uint64, msg []byte)
+	Prime(topic string, seq uint64, msgs [][]byte) error
 }
 
 // state is the board and the log position it reflects. The pipeline
@@ -96,14 +98,16 @@ func (s *state) waitApplied(ctx context.Context, seq uint64) error {
 
 // pipeline consumes the log in order, applies each entry to the board, and
 // publishes what changed to every audience that has clients: rendered once
-// per audience, the same bytes for each of its clients. Apply and publish
-// happen on one goroutine, so pushes leave in log order.
+// per audience, the same bytes for each of its clients, and nothing for an
+// audience nobody watches. Apply and publish happen on one goroutine, so
+// pushes leave in log order, each with the log seq of its entry.
 type pipeline struct {
 	log       EventLog
 	state     *state
 	door      *doorEvents // nil: decode every entry
 	hub       publisher
-	audiences []views.Audience
+	audiences []views.Audience // every audience the configuration allows
+	views     *audienceViews
 	metrics   *metrics
 	logger    *slog.Logger
 
@@ -265,7 +269,7 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 		p.logger.Info("Caught up with the event log", slog.Uint64("log_seq", e.Seq), slog.Uint64("board_seq", boardSeq))
 		p.publishFull()
 	case !p.replaying && len(changes) > 0:
-		p.publish(changes)
+		p.publish(changes, e.Seq)
 	}
 	p.state.advance(e.Seq)
 
@@ -331,45 +335,55 @@ func stamp(events []board.Event, received time.Time) {
 	}
 }
 
-// publish renders the changes once per audience with clients and hands the
-// bytes to the hub.
-func (p *pipeline) publish(changes []board.Change) {
+// publish renders the changes, the board's state at log seq seq, once per
+// audience with clients and hands the bytes to the hub.
+func (p *pipeline) publish(changes []board.Change, seq uint64) {
 	for _, aud := range p.audiences {
+		key := aud.Key()
+		if !p.hub.Watched(key) {
+			continue // a client subscribing later is primed after this state
+		}
 		var msg []byte
 		var err error
 		p.state.read(func(b *board.Board, _ uint64) {
 			msg, err = views.Push(b, changes, aud)
 		})
 		if err != nil {
-			p.logger.Error("Cannot render push", slog.String("audience", aud.Key()), slog.Any("error", err))
+			p.logger.Error("Cannot render push", slog.String("audience", key), slog.Any("error", err))
 			continue
 		}
 		if len(msg) > 0 {
-			p.hub.Publish(aud.Key(), msg)
+			p.hub.Publish(key, seq, msg)
 		}
 	}
 }
 
-// publishFull sends every audience its whole current view, as on connect.
+// publishFull sends every watched audience its whole current view, as on
+// connect, and makes it the first frame of its later clients: pushes were
+// held back while replaying.
 func (p *pipeline) publishFull() {
 	for _, aud := range p.audiences {
-		msg, err := initialView(p.state, aud)
-		if err != nil {
-			p.logger.Error("Cannot render view", slog.String("audience", aud.Key()), slog.Any("error", err))
+		key := aud.Key()
+		if !p.hub.Watched(key) {
 			continue
 		}
-		p.hub.Publish(aud.Key(), msg)
+		view, seq, err := p.views.current(aud)
+		if err != nil {
+			p.logger.Error("Cannot render view", slog.String("audience", key), slog.Any("error", err))
+			continue
+		}
+		frames, err := view.Frames(p.views.maxSize)
+		if err != nil {
+			p.logger.Error("Cannot render view", slog.String("audience", key), slog.Any("error", err))
+			continue
+		}
+		for _, f := range frames {
+			p.hub.Publish(key, seq, f)
+		}
+		if err := p.hub.Prime(key, seq, frames); err != nil {
+			p.logger.Error("Cannot prime first frame", slog.String("audience", key), slog.Any("error", err))
+		}
 	}
-}
-
-// initialView renders the full view of one audience.
-func initialView(s *state, aud views.Audience) ([]byte, error) {
-	var msg []byte
-	var err error
-	s.read(func(b *board.Board, _ uint64) {
-		msg, err = views.Initial(b.Snapshot(), aud)
-	})
-	return msg, err
 }
 
 // encode captures the board with the log position it reflects.

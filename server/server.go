@@ -7,6 +7,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"errors"
@@ -169,6 +170,7 @@ type Server struct {
 	pipe    *pipeline
 	door    *doorEvents
 	auth    *auth
+	views   *audienceViews
 	// integrations by ID.
 	integrations map[string]Integration
 	sockets      *clientLimit
@@ -206,6 +208,9 @@ func (s *Server) MetricsRegistry() *prometheus.Registry { return s.metrics.regis
 // opened.
 func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.setDefaults()
+	if err := checkLanguages(cfg); err != nil {
+		return nil, err
+	}
 	a, err := newAuth(cfg, sharedTables(log))
 	if err != nil {
 		return nil, err
@@ -227,15 +232,24 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		}
 		cfg.Hub.CheckOrigin = hub.SameOrigin(allowed...)
 	}
+	st := newState(board.New(cfg.Board))
+	audiences := a.audiences()
+	// A first frame may take at most a quarter of a client's queue, so
+	// that the changes behind it fit too (see views.View.Frames).
+	av := newAudienceViews(st, audiences, cmp.Or(cfg.Hub.QueueBytes, hub.DefaultQueueBytes)/4,
+		logger.With(slog.String("component", "views")))
+	cfg.Hub.Want = av.want
 	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
+	av.prime = h.Prime
 	s := &Server{
 		cfg:     cfg,
 		logger:  logger,
 		log:     log,
-		state:   newState(board.New(cfg.Board)),
+		state:   st,
 		hub:     h,
 		metrics: newMetrics(h),
 		auth:    a,
+		views:   av,
 
 		integrations: integrations,
 		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
@@ -254,7 +268,8 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		state:            s.state,
 		door:             s.door,
 		hub:              h,
-		audiences:        a.audiences(),
+		audiences:        audiences,
+		views:            av,
 		metrics:          s.metrics,
 		logger:           logger.With(slog.String("component", "pipeline")),
 		snapshotEvery:    cfg.SnapshotEvery,
@@ -333,18 +348,22 @@ func (s *Server) routes() *echo.Echo {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	}
-	e.Use(s.securityHeaders, s.limitBodies)
+	e.Use(s.securityHeaders, s.limitBodies, withLanguage)
 
 	e.POST("/webhooks/wildix", s.handleWebhook)
 	e.GET("/login", s.handleLoginForm)
 	e.POST("/login", s.handleLogin)
 	e.POST("/logout", s.handleLogout)
+	// Pages and the API are compressed for clients that accept gzip (a
+	// 2,000-person board is about 1.3 MB of HTML, 60 KB gzipped); the
+	// WebSocket compresses its own frames (permessage-deflate).
+	gz := middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1 << 10})
 	page, api := s.requireViewer(true), s.requireViewer(false)
-	e.GET("/display/:token", s.handleDisplay, noStore)
-	e.GET("/", s.handleBoard, noStore, page)
-	e.GET("/agent", s.handleAgent, noStore, page)
+	e.GET("/display/:token", s.handleDisplay, noStore, gz)
+	e.GET("/", s.handleBoard, noStore, page, gz)
+	e.GET("/agent", s.handleAgent, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
-	e.GET("/api/v1/state", s.handleState, noStore, api)
+	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

@@ -424,3 +424,23 @@ func TestRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestPagesAndAPIAreCompressed: pages and the API are gzipped for a client
+// that accepts it (Go's client asks and inflates: Uncompressed reports it).
+func TestPagesAndAPIAreCompressed(t *testing.T) {
+	h := newHarness(t, t.TempDir())
+	for i := range 20 {
+		h.post(telephonyEvent(testCompany, fmt.Sprint(1001+i), "ringing", ms(time.Duration(i))), testSecret)
+	}
+	for _, path := range []string{"/", "/agent", "/api/v1/state"} {
+		res, err := h.http.Client().Get(h.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !res.Uncompressed || !strings.Contains(string(b), "1020") {
+			t.Errorf("GET %s = %d, uncompressed by the client %v; want 200, gzipped, with every user", path, res.StatusCode, res.Uncompressed)
+		}
+	}
+}

@@ -31,6 +31,7 @@ type viewer struct {
 	role    config.Role // for viewerUser
 	company string      // "" means every company
 	masked  bool        // external numbers masked
+	lang    string      // the account's or display's language; "" lets the request choose
 	// session and expires identify a viewerUser's session, for
 	// revocation, and say when it ends.
 	session string
@@ -74,11 +75,11 @@ func tokenViewer() viewer {
 }
 
 func userViewer(u config.User) viewer {
-	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent}
+	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent, lang: views.MatchLanguage(u.Lang)}
 }
 
 func displayViewer(d config.Display) viewer {
-	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked()}
+	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked(), lang: views.MatchLanguage(d.Lang)}
 }
 
 // viewers lists every viewer the configuration allows, for the set of
@@ -107,8 +108,14 @@ func (a *auth) audiences() []views.Audience {
 	seen := map[string]views.Audience{}
 	for _, v := range a.viewers() {
 		for _, view := range []string{views.ViewBoard, views.ViewAgent} {
-			aud := v.audience(view)
-			seen[aud.Key()] = aud
+			for _, lang := range views.Languages {
+				if v.lang != "" && lang != v.lang {
+					continue
+				}
+				aud := v.audience(view)
+				aud.Lang = lang
+				seen[aud.Key()] = aud
+			}
 		}
 	}
 	keys := make([]string, 0, len(seen))
@@ -188,41 +195,4 @@ func homePage(v viewer) string {
 		return "/agent"
 	}
 	return "/"
-}
-
-// maskState masks what a masked viewer may not see in the API's JSON: the
-// numbers of remote call parties, and their names when those carry a
-// number, the same way the pages mask them.
-func maskState(st *apiState) {
-	for i := range st.Calls {
-		for j := range st.Calls[i].Parties {
-			p := &st.Calls[i].Parties[j]
-			if p.Local {
-				continue
-			}
-			p.Phone, p.Extension = maskPtr(p.Phone), maskPtr(p.Extension)
-			if p.Name != nil {
-				name := views.MaskName(*p.Name)
-				p.Name = &name
-			}
-		}
-	}
-	// A conference guest who is no PBX user may be named by their number.
-	for i := range st.Conferences {
-		for j := range st.Conferences[i].Participants {
-			p := &st.Conferences[i].Participants[j]
-			if p.Extension == nil && p.Name != nil {
-				name := views.MaskName(*p.Name)
-				p.Name = &name
-			}
-		}
-	}
-}
-
-func maskPtr(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	m := views.MaskNumber(*s)
-	return &m
 }

@@ -1,6 +1,9 @@
 package views
 
 import (
+	"context"
+
+	"golang.org/x/text/message"
 	"net/url"
 	"strings"
 )
@@ -18,11 +21,13 @@ type Audience struct {
 	View    string // ViewBoard or ViewAgent
 	Company string // one tenant; "" means every company
 	Masked  bool   // replace remote parties' numbers by a masked form
+	Lang    string // a code of Languages; "" means the first (English)
 }
 
 // Key is a stable name for the Audience, usable as a hub topic, e.g.
-// "board|it_5fw118741|masked". Distinct Audiences have distinct Keys; the
-// company is encoded as in the DOM ids, and "*" stands for every company.
+// "board|it_5fw118741|masked|de". Distinct Audiences have distinct Keys; the
+// company is encoded as in the DOM ids, "*" stands for every company, and an
+// empty Lang is written as English.
 func (a Audience) Key() string {
 	var b strings.Builder
 	b.WriteString(a.View)
@@ -37,8 +42,27 @@ func (a Audience) Key() string {
 	} else {
 		b.WriteString("|clear")
 	}
+	b.WriteByte('|')
+	b.WriteString(a.lang())
 	return b.String()
 }
+
+// context returns ctx carrying what the components need to know of the
+// audience besides their models.
+func (a Audience) context(ctx context.Context) context.Context {
+	return WithLanguage(ctx, a.lang())
+}
+
+// lang is the Audience's language, English when not one of Languages.
+func (a Audience) lang() string {
+	if printers[a.Lang] != nil {
+		return a.Lang
+	}
+	return Languages[0]
+}
+
+// printer writes the Audience's language.
+func (a Audience) printer() *message.Printer { return printerFor(a.lang()) }
 
 // shows reports whether the Audience may see an entity of company.
 func (a Audience) shows(company string) bool {

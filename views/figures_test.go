@@ -90,9 +90,9 @@ func TestLegendCoversEveryState(t *testing.T) {
 	seen := map[board.TileState]bool{}
 	for _, e := range legend() {
 		if e.Signal == "" {
-			t.Errorf("%s has no signal", e.Label.Word)
+			t.Errorf("%s has no signal", e.State)
 		}
-		seen[e.Label.State] = true
+		seen[e.State] = true
 	}
 	for _, s := range headerStates {
 		if !seen[s] {

@@ -24,6 +24,10 @@ func fixture() board.Snapshot {
 	return board.Snapshot{
 		Seq: 42,
 		Day: "2026-03-04",
+		Companies: []board.CompanyState{
+			{Company: a, Seq: 40, Day: "2026-03-04"},
+			{Company: b, Seq: 2, Day: "2026-03-04"},
+		},
 		Users: []board.User{
 			{Company: a, Extension: "1001", Name: "Ann Archer", Group: "Sales", Department: "Field", Since: t0.Add(12 * time.Second), Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusAvailable, CallIDs: []string{"a-c1"}},
 			{Company: a, Extension: "1002", Name: "Bob Brown", Group: "Sales", Telephony: board.TelRinging, CallIDs: []string{"a-c3"}},

@@ -1,9 +1,12 @@
 package views
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/message"
 
 	"github.com/wallboard/wallboard/board"
 )
@@ -23,7 +26,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // partyText is how a party reads in one line: its name and number, or
 // whichever is known.
-func partyText(p Party) string {
+func partyText(ctx context.Context, p Party) string {
 	switch {
 	case p.Name != "" && p.Number != "" && p.Name != p.Number:
 		return p.Name + " · " + p.Number
@@ -32,41 +35,58 @@ func partyText(p Party) string {
 	case p.Number != "":
 		return p.Number
 	default:
-		return "Unknown"
+		return tr(ctx, "party.unknown")
 	}
 }
 
 // participantsText is a conference's head count and names, in one line.
-func participantsText(names []string) string {
-	if len(names) == 0 {
-		return "Nobody in the call"
+func participantsText(ctx context.Context, ps []Participant) string {
+	if len(ps) == 0 {
+		return tr(ctx, "conference.empty")
 	}
-	return itoa(len(names)) + " in the call: " + strings.Join(names, ", ")
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Display
+	}
+	return tr(ctx, "conference.people", len(ps), strings.Join(names, ", "))
 }
 
-func directionWord(d board.Direction) string {
+// directionKey is the catalog key of d's word, under prefix ("direction",
+// "call_with").
+func directionKey(prefix string, d board.Direction) string {
 	switch d {
 	case board.Inbound:
-		return "Inbound"
+		return prefix + ".inbound"
 	case board.Outbound:
-		return "Outbound"
+		return prefix + ".outbound"
 	case board.Internal:
-		return "Internal"
+		return prefix + ".internal"
 	default:
-		return "Call"
+		return prefix + ".other"
 	}
 }
 
-func callStateWord(s string) string {
+func directionWord(ctx context.Context, d board.Direction) string {
+	return tr(ctx, directionKey("direction", d))
+}
+
+// callWith is the screen reader's "Inbound call with" before a tile's party.
+func callWith(ctx context.Context, d board.Direction) string {
+	return tr(ctx, directionKey("call_with", d))
+}
+
+// callStateWord is a call's state in words; a state the board does not name
+// is shown as received.
+func callStateWord(ctx context.Context, s string) string {
 	switch s {
 	case board.LegRinging:
-		return "Ringing"
+		return tr(ctx, "call.ringing")
 	case board.LegConnected:
-		return "Connected"
+		return tr(ctx, "call.connected")
 	case board.LegHold:
-		return "On hold"
+		return tr(ctx, "call.hold")
 	case "":
-		return "Unknown"
+		return tr(ctx, "party.unknown")
 	default:
 		return s
 	}
@@ -106,43 +126,46 @@ func pad2(n int) string {
 	return strconv.Itoa(n)
 }
 
-// ReasonText says in words why a tile shows its state, e.g. "on a call
-// (phone reports talking)" or "do not disturb: Meeting".
-func ReasonText(r board.Reason) string {
-	src := "derived from calls"
+// ReasonText says in English why a tile shows its state, e.g. "on a call
+// (phone reports talking)" or "do not disturb: Meeting"; the JSON API's
+// stateReason.
+func ReasonText(r board.Reason) string { return reasonText(printerFor(Languages[0]), r) }
+
+// reasonText says in p's language why a tile shows its state.
+func reasonText(p *message.Printer, r board.Reason) string {
+	src := p.Sprintf("reason.src.calls")
 	if r.Reported {
-		src = "phone reports " + r.Value
+		src = p.Sprintf("reason.src.phone", r.Value)
+	}
+	withMessage := func(s string) string {
+		if r.Message == "" {
+			return s
+		}
+		return p.Sprintf("reason.with_message", s, r.Message)
 	}
 	switch r.Code {
 	case board.ReasonRT:
-		return "on a call and ringing (" + src + ")"
+		return p.Sprintf("reason.rt", src)
 	case board.ReasonTalking:
-		return "on a call (" + src + ")"
+		return p.Sprintf("reason.talking", src)
 	case board.ReasonRinging:
-		return "ringing (" + src + ")"
+		return p.Sprintf("reason.ringing", src)
 	case board.ReasonDND:
-		return withMessage("do not disturb", r.Message)
+		return withMessage(p.Sprintf("reason.dnd"))
 	case board.ReasonBusy:
-		return withMessage("busy", r.Message)
+		return withMessage(p.Sprintf("reason.busy"))
 	case board.ReasonAway:
-		return withMessage("away", r.Message)
+		return withMessage(p.Sprintf("reason.away"))
 	case board.ReasonStatusOffline:
-		return withMessage("offline (status "+r.Value+")", r.Message)
+		return withMessage(p.Sprintf("reason.status_offline", r.Value))
 	case board.ReasonStatus:
-		return withMessage("status "+r.Value, r.Message)
+		return withMessage(p.Sprintf("reason.status", r.Value))
 	case board.ReasonAvailable:
-		return "available (" + src + ")"
+		return p.Sprintf("reason.available", src)
 	case board.ReasonNoPhoneReport:
-		return "available (no phone report yet)"
+		return p.Sprintf("reason.no_phone_report")
 	case board.ReasonOffline:
-		return "offline (" + src + ")"
+		return p.Sprintf("reason.offline", src)
 	}
-	return "nothing reported yet"
-}
-
-func withMessage(s, msg string) string {
-	if msg == "" {
-		return s
-	}
-	return s + ": " + msg
+	return p.Sprintf("reason.nothing_reported")
 }

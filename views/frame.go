@@ -26,20 +26,17 @@ type Source interface {
 	Agent(company, extension string) (board.AgentStats, bool)
 }
 
-// Initial is the first frame on every connection: the whole current view of
-// snap for aud, as the containers that replace the page's own (#tiles,
+// Initial is the first frame on every connection, whole: the current view
+// of snap for aud, as the containers that replace the page's own (#tiles,
 // #calls, #queues, #conferences and #agents for the board view; #people for
-// the agent view).
+// the agent view). The server sends View.Frames instead, which is the same
+// bytes split to the hub's bound.
 func Initial(snap board.Snapshot, aud Audience) ([]byte, error) {
-	var parts []templ.Component
-	switch aud.View {
-	case ViewAgent:
-		parts = []templ.Component{people(NewAgent(snap, aud).People)}
-	default:
-		b := NewBoard(snap, aud)
-		parts = []templ.Component{tiles(b.Tiles), calls(b.Calls), queues(b.Queues), conferences(b.Conferences), agents(b.Agents)}
+	frames, err := NewView(snap, aud).Frames(int(^uint(0) >> 1))
+	if err != nil {
+		return nil, err
 	}
-	return render(parts)
+	return frames[0], nil
 }
 
 // Push is one frame for a batch of changes: for each changed entity that
@@ -70,7 +67,7 @@ func Push(src Source, changes []board.Change, aud Audience) ([]byte, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	return render(parts)
+	return render(parts, aud)
 }
 
 // element renders one change for aud, or returns nil when aud does not
@@ -127,11 +124,11 @@ func Heartbeat(at time.Time) []byte {
 	return []byte(`<template id="heartbeat" data-at="` + at.UTC().Format(time.RFC3339) + `"></template>`)
 }
 
-func render(parts []templ.Component) ([]byte, error) {
+func render(parts []templ.Component, aud Audience) ([]byte, error) {
 	var buf bytes.Buffer
-	// Rendering into memory does no I/O and the components do not read the
-	// context, so nothing here waits on one.
-	ctx := context.Background()
+	// Rendering into memory does no I/O; the context carries only the
+	// audience's language.
+	ctx := aud.context(context.Background())
 	for _, p := range parts {
 		if err := p.Render(ctx, &buf); err != nil {
 			return nil, fmt.Errorf("render frame: %w", err)

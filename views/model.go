@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/message"
+
 	"github.com/wallboard/wallboard/board"
 )
 
@@ -26,27 +28,28 @@ type StateLabel struct {
 	Rank int
 }
 
-// Label returns the label of a TileState; an unknown value is shown as
-// board.TileUnknown.
-func Label(s board.TileState) StateLabel {
-	switch s {
-	case board.TileRT:
-		return StateLabel{State: s, Word: "Talking + ringing", Icon: "phone-ring", Rank: 0}
-	case board.TileTalking:
-		return StateLabel{State: s, Word: "Talking", Icon: "phone", Rank: 1}
-	case board.TileRinging:
-		return StateLabel{State: s, Word: "Ringing", Icon: "bell", Rank: 2}
-	case board.TileDND:
-		return StateLabel{State: s, Word: "Do not disturb", Icon: "no-entry", Rank: 3}
-	case board.TileAway:
-		return StateLabel{State: s, Word: "Away", Icon: "clock", Rank: 4}
-	case board.TileAvailable:
-		return StateLabel{State: s, Word: "Available", Icon: "check", Rank: 5}
-	case board.TileOffline:
-		return StateLabel{State: s, Word: "Offline", Icon: "off", Rank: 6}
-	default:
-		return StateLabel{State: board.TileUnknown, Word: "Unknown", Icon: "question", Rank: 7}
+// Label returns the label of a TileState in English; an unknown value is
+// shown as board.TileUnknown.
+func Label(s board.TileState) StateLabel { return label(printerFor(Languages[0]), s) }
+
+// stateIcons are the icons of the states, and their ranks (the board's
+// precedence: 0 for rt, the first that applies, up to 7 for unknown).
+var stateIcons = map[board.TileState]struct {
+	icon string
+	rank int
+}{
+	board.TileRT: {"phone-ring", 0}, board.TileTalking: {"phone", 1}, board.TileRinging: {"bell", 2},
+	board.TileDND: {"no-entry", 3}, board.TileAway: {"clock", 4}, board.TileAvailable: {"check", 5},
+	board.TileOffline: {"off", 6}, board.TileUnknown: {"question", 7},
+}
+
+// label returns the label of a TileState in p's language.
+func label(p *message.Printer, s board.TileState) StateLabel {
+	si, ok := stateIcons[s]
+	if !ok {
+		s, si = board.TileUnknown, stateIcons[board.TileUnknown]
 	}
+	return StateLabel{State: s, Word: p.Sprintf("state." + string(s)), Icon: si.icon, Rank: si.rank}
 }
 
 // headerStates are the states counted in the header, in display order.
@@ -61,12 +64,15 @@ type StateCount struct {
 	N     int
 }
 
-// Party is one end of a call as displayed. Number is already masked when the
-// audience is masked and the party is remote.
+// Party is one end of a call as displayed. Its numbers (and its name, when
+// the name carries a number) are already masked when the audience is masked
+// and the party is remote.
 type Party struct {
-	Name   string
-	Number string
-	Local  bool
+	Name      string
+	Number    string // the number shown: the extension or phone
+	Extension string // as the PBX gave them, masked alike; for the API
+	Phone     string
+	Local     bool
 }
 
 // Tile is one user: a tile on the board, a row in the agent view.
@@ -81,15 +87,25 @@ type Tile struct {
 	Department string
 	Telephony  string // the effective telephony value, as received
 	State      StateLabel
-	Reason     string    // why the tile shows State, in words
+	Reason     string    // why the tile shows State, in the audience's words
 	Message    string    // the status message
 	Until      time.Time // when the status ends; zero when not set
 	Since      time.Time // when the tile entered State: the "time in state" origin; zero when unknown
 	Call       *TileCall // the newest active call; nil when none, and always in the agent view
 	Sort       string    // data-sort: company, then name, then extension
+
 	// SinceSort orders tiles by time in state (sort=since), longest first:
 	// Since in UTC, so that string order is time order; "" when unknown.
 	SinceSort string
+
+	// What the JSON API adds, as the board has them.
+	PBXName           string // the name as the PBX gave it; "" when none
+	Email             string
+	Status            string
+	Location          string
+	TelephonyReported bool
+	InConference      bool
+	CallIDs           []string
 }
 
 // TileCall is what a tile shows of the user's call.
@@ -110,6 +126,11 @@ type CallRow struct {
 	Queue     string
 	Since     time.Time // answered at, else started at: the live duration's origin
 	Sort      string    // start time, then id
+
+	// What the JSON API adds.
+	StartedAt, AnsweredAt time.Time
+	Trunk                 string
+	Parties               []Party // everyone on the call once, in leg order: callers first
 }
 
 // QueueRow is one queue's figures.
@@ -130,6 +151,8 @@ type QueueRow struct {
 	AvgWait  time.Duration // WaitTotal / Answered; zero when nothing was answered
 	AvgTalk  time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort     string
+
+	WaitTotal, TalkTotal, HoldTotal time.Duration // today's totals, for the API
 }
 
 // AgentRow is one agent's figures for today, since midnight in the board's
@@ -144,33 +167,51 @@ type AgentRow struct {
 	Missed    int
 	AvgTalk   time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort      string        // company, then name, then extension, as tiles
+	TalkTotal time.Duration // today's totals, for the API
+	HoldTotal time.Duration
 }
 
 // ConferenceRow is one live conference.
 type ConferenceRow struct {
-	ID           string // ConferenceID(Company, the conference id)
+	ID           string // ConferenceID(Company, ConferenceID)
+	ConferenceID string // the PBX's conference id
 	Company      string
-	Subject      string
-	Participants []string // display names
+	Subject      string // as the PBX gave it; "" when it gave none
+	Participants []Participant
 	StartedAt    time.Time
 	Sort         string
 }
 
+// Participant is one person in a conference. A guest who is no PBX user (no
+// extension) is masked like a caller for a masked audience: Display and Name
+// go through MaskName.
+type Participant struct {
+	Display   string // the name, else the email, else the extension
+	Name      string
+	Email     string
+	Extension string
+}
+
 // Board is the supervisors' wall board for one Audience.
 type Board struct {
-	Day         string // today's date (YYYY-MM-DD): the window of the daily figures
+	Seq         uint64 // the board's seq, or the company's own for a one-company audience
+	Day         string // today's date (YYYY-MM-DD), the company's for a one-company audience: the window of the daily figures
 	Counts      []StateCount
 	Tiles       []Tile
 	Calls       []CallRow
 	Queues      []QueueRow
 	Conferences []ConferenceRow
 	Agents      []AgentRow
+
+	parts []part // the containers as rendered once, when built by NewView
 }
 
 // Agent is the agents' colleague list for one Audience.
 type Agent struct {
 	Counts []StateCount
 	People []Tile
+
+	parts []part // the containers as rendered once, when built by NewView
 }
 
 // callLookup finds an active call; the snapshot and a Source both provide one.
@@ -186,9 +227,12 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 		c, ok := calls[[2]string{company, id}]
 		return c, ok
 	}
-	b := Board{Day: snap.Day}
+	b := Board{Seq: snap.Seq, Day: snap.Day}
 	if aud.Company != "" {
-		b.Day = cmp.Or(snap.Company(aud.Company).Day, snap.Day) // the company's own day, in its time zone
+		// One tenant's own seq and day: the board's move with every
+		// company's activity, which another tenant must not see.
+		cs := snap.Company(aud.Company)
+		b.Seq, b.Day = cs.Seq, cmp.Or(cs.Day, snap.Day) // the company's own day, in its time zone
 	}
 	names := make(map[[2]string]string, len(snap.Agents))
 	for _, u := range snap.Users {
@@ -223,7 +267,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	sortBySortKey(b.Queues, func(q *QueueRow) string { return q.Sort })
 	sortBySortKey(b.Conferences, func(c *ConferenceRow) string { return c.Sort })
 	sortBySortKey(b.Agents, func(a *AgentRow) string { return a.Sort })
-	b.Counts = countStates(b.Tiles)
+	b.Counts = countStates(b.Tiles, aud)
 	return b
 }
 
@@ -236,7 +280,7 @@ func NewAgent(snap board.Snapshot, aud Audience) Agent {
 		}
 	}
 	sortBySortKey(a.People, func(t *Tile) string { return t.Sort })
-	a.Counts = countStates(a.People)
+	a.Counts = countStates(a.People, aud)
 	return a
 }
 
@@ -255,10 +299,10 @@ func sortBySortKey[T any](rows []T, key func(*T) string) {
 	copy(rows, sorted)
 }
 
-func countStates(tiles []Tile) []StateCount {
+func countStates(tiles []Tile, aud Audience) []StateCount {
 	counts := make([]StateCount, len(headerStates))
 	for i, s := range headerStates {
-		counts[i].Label = Label(s)
+		counts[i].Label = label(aud.printer(), s)
 	}
 	for _, t := range tiles {
 		if i := slices.Index(headerStates[:], t.State.State); i >= 0 {
@@ -274,21 +318,28 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 	name := displayName(u)
 	state, why := u.State()
 	t := Tile{
-		ID:         TileID(u.Company, u.Extension),
-		Company:    u.Company,
-		Extension:  u.Extension,
-		Name:       name,
-		Short:      ShortName(name),
-		Search:     searchText(name, u.Extension),
-		Group:      u.Group,
-		Department: u.Department,
-		Telephony:  u.Telephony,
-		State:      Label(state),
-		Reason:     ReasonText(why),
-		Message:    u.Message,
-		Until:      u.Until,
-		Since:      u.Since,
-		Sort:       sortKey(u.Company, strings.ToLower(name), u.Extension),
+		ID:                TileID(u.Company, u.Extension),
+		Company:           u.Company,
+		Extension:         u.Extension,
+		Name:              name,
+		Short:             ShortName(name),
+		Search:            searchText(name, u.Extension),
+		Group:             u.Group,
+		Department:        u.Department,
+		Telephony:         u.Telephony,
+		State:             label(aud.printer(), state),
+		Reason:            reasonText(aud.printer(), why),
+		Message:           u.Message,
+		Until:             u.Until,
+		Since:             u.Since,
+		Sort:              sortKey(u.Company, strings.ToLower(name), u.Extension),
+		PBXName:           u.Name,
+		Email:             u.Email,
+		Status:            u.Status,
+		Location:          u.Location,
+		TelephonyReported: u.TelephonyReported,
+		InConference:      u.InConference,
+		CallIDs:           u.CallIDs,
 	}
 	if !u.Since.IsZero() {
 		t.SinceSort = u.Since.UTC().Format(sortTime)
@@ -343,7 +394,8 @@ func callee(leg board.Leg, aud Audience) Party {
 	if leg.Direction == board.Internal {
 		return Party{Number: leg.Destination, Local: true}
 	}
-	return Party{Number: maskIf(aud.Masked, leg.Destination)}
+	d := maskIf(aud.Masked, leg.Destination)
+	return Party{Number: d, Phone: d}
 }
 
 // newParty displays p. For a masked audience a remote party's number is
@@ -351,13 +403,18 @@ func callee(leg board.Leg, aud Audience) Party {
 // often just the number).
 func newParty(p board.Party, aud Audience) Party {
 	if p.Local {
-		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Local: true}
+		return Party{Name: p.Name, Number: cmp.Or(p.Extension, p.Phone), Extension: p.Extension, Phone: p.Phone, Local: true}
 	}
 	name := p.Name
 	if aud.Masked {
 		name = MaskName(name)
 	}
-	return Party{Name: name, Number: maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension))}
+	return Party{
+		Name:      name,
+		Number:    maskIf(aud.Masked, cmp.Or(p.Phone, p.Extension)),
+		Extension: maskIf(aud.Masked, p.Extension),
+		Phone:     maskIf(aud.Masked, p.Phone),
+	}
 }
 
 func newCallRow(c board.Call, aud Audience) CallRow {
@@ -370,11 +427,34 @@ func newCallRow(c board.Call, aud Audience) CallRow {
 		Queue:     c.Queue,
 		Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
 		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+		StartedAt: c.StartedAt, AnsweredAt: c.AnsweredAt, Trunk: c.Trunk,
 	}
 	if len(c.Legs) > 0 {
 		leg := c.Legs[len(c.Legs)-1]
 		r.From = newParty(leg.Caller, aud)
 		r.To = callee(leg, aud)
+	}
+	// A person is one party whatever device they use: local parties are
+	// told apart by extension (else email), remote ones by number and name.
+	seen := map[[3]string]bool{}
+	add := func(p board.Party) {
+		id := [3]string{"remote", p.Phone, p.Name}
+		if p.Local {
+			id = [3]string{"local", p.Extension, p.Email}
+			if p.Extension != "" {
+				id[2] = ""
+			}
+		}
+		if !seen[id] {
+			seen[id] = true
+			r.Parties = append(r.Parties, newParty(p, aud))
+		}
+	}
+	for _, leg := range c.Legs {
+		add(leg.Caller)
+		if leg.Callee != nil {
+			add(*leg.Callee)
+		}
 	}
 	return r
 }
@@ -394,6 +474,9 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		AvgWait:    average(q.WaitTotal, q.Answered),
 		AvgTalk:    average(q.TalkTotal, q.Answered),
 		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
+		WaitTotal:  q.WaitTotal,
+		TalkTotal:  q.TalkTotal,
+		HoldTotal:  q.HoldTotal,
 	}
 }
 
@@ -411,6 +494,8 @@ func newAgentRow(a board.AgentStats, name string) AgentRow {
 		Missed:    a.Missed,
 		AvgTalk:   average(a.TalkTotal, a.Answered),
 		Sort:      sortKey(a.Company, strings.ToLower(name), a.Extension),
+		TalkTotal: a.TalkTotal,
+		HoldTotal: a.HoldTotal,
 	}
 }
 
@@ -426,18 +511,19 @@ func average(total time.Duration, n int) time.Duration {
 // user (no extension) and is named by a number is masked like a caller.
 func newConferenceRow(c board.Conference, aud Audience) ConferenceRow {
 	r := ConferenceRow{
-		ID:        ConferenceID(c.Company, c.ID),
-		Company:   c.Company,
-		Subject:   cmp.Or(c.Subject, "Conference"),
-		StartedAt: c.StartedAt,
-		Sort:      sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
+		ID:           ConferenceID(c.Company, c.ID),
+		ConferenceID: c.ID,
+		Company:      c.Company,
+		Subject:      c.Subject,
+		StartedAt:    c.StartedAt,
+		Sort:         sortKey(c.StartedAt.UTC().Format(sortTime), c.Company, c.ID),
 	}
 	for _, p := range c.Participants {
-		name := cmp.Or(p.Name, p.Email, p.Extension)
+		display, name := cmp.Or(p.Name, p.Email, p.Extension), p.Name
 		if aud.Masked && p.Extension == "" {
-			name = MaskName(name)
+			display, name = MaskName(display), MaskName(name)
 		}
-		r.Participants = append(r.Participants, name)
+		r.Participants = append(r.Participants, Participant{Display: display, Name: name, Email: p.Email, Extension: p.Extension})
 	}
 	return r
 }

@@ -404,6 +404,7 @@ func TestAudienceKey(t *testing.T) {
 		{View: ViewBoard}, {View: ViewBoard, Masked: true}, {View: ViewAgent},
 		{View: ViewBoard, Company: "it_w1"}, {View: ViewBoard, Company: "it_w1", Masked: true},
 		{View: ViewBoard, Company: "*"}, {View: ViewBoard, Company: "it|w1"}, {View: ViewBoard, Company: "it_w1|masked"},
+		{View: ViewBoard, Lang: "de"}, {View: ViewBoard, Company: "it_w1", Lang: "it"},
 	}
 	seen := map[string]Audience{}
 	for _, a := range auds {
@@ -413,8 +414,14 @@ func TestAudienceKey(t *testing.T) {
 		}
 		seen[k] = a
 	}
-	if got := (Audience{View: ViewBoard, Company: "it_w1", Masked: true}).Key(); got != "board|it_5fw1|masked" {
-		t.Errorf("Key() = %q, want board|it_5fw1|masked", got)
+	for aud, want := range map[Audience]string{
+		{View: ViewBoard, Company: "it_w1", Masked: true}:             "board|it_5fw1|masked|en",
+		{View: ViewBoard, Company: "it_w1", Masked: true, Lang: "de"}: "board|it_5fw1|masked|de",
+		{View: ViewAgent, Lang: "xx"}:                                 "agent|*|clear|en",
+	} {
+		if got := aud.Key(); got != want {
+			t.Errorf("%+v.Key() = %q, want %q", aud, got, want)
+		}
 	}
 }
 
@@ -576,14 +583,14 @@ func TestMaskedAudienceMasksConferenceGuestNumbers(t *testing.T) {
 		{Name: "Guest Visitor", Email: "g@example.test"}, // a guest with a name
 	}}
 	masked := newConferenceRow(conf, Audience{View: ViewBoard, Masked: true})
-	if strings.Contains(strings.Join(masked.Participants, "|"), "7946") {
-		t.Fatalf("masked participants = %q", masked.Participants)
+	if s := fmt.Sprint(masked.Participants); strings.Contains(s, "7946") {
+		t.Fatalf("masked participants = %s", s)
 	}
-	if masked.Participants[1] != "Dana Okafor" || masked.Participants[2] != "Guest Visitor" {
-		t.Fatalf("names were masked too: %q", masked.Participants)
+	if masked.Participants[1].Display != "Dana Okafor" || masked.Participants[2].Display != "Guest Visitor" {
+		t.Fatalf("names were masked too: %+v", masked.Participants)
 	}
 	full := newConferenceRow(conf, Audience{View: ViewBoard})
-	if full.Participants[0] != "+44 20 7946 0321" {
-		t.Fatalf("unmasked audience = %q", full.Participants)
+	if full.Participants[0].Display != "+44 20 7946 0321" || full.Participants[0].Name != "+44 20 7946 0321" {
+		t.Fatalf("unmasked audience = %+v", full.Participants)
 	}
 }

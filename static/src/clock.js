@@ -6,11 +6,15 @@ import { word } from "./words.js";
 
 const pad = (n) => String(n).padStart(2, "0");
 
+// Clock times are written as the page's language writes them (<html lang>,
+// chosen by the server), in the viewer's time zone.
+const locale = () => globalThis.document?.documentElement.lang || [];
+
 /** hhmm is t (ms or a date string) as the viewer's local hh:mm. */
-export const hhmm = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+export const hhmm = (t) => new Date(t).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 
 /** hhmmss is t as the viewer's local hh:mm:ss. */
-export const hhmmss = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+export const hhmmss = (t) => new Date(t).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /**
  * duration is ms as a live duration reads: "4:07" below an hour, then

@@ -1,4 +1,4 @@
-package server
+package views
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestCallPartiesOncePerPerson(t *testing.T) {
 		{Index: 0, Caller: caller, Callee: &ann},
 		{Index: 1, Caller: caller, Callee: &annMobile},
 	}}
-	if got := callParties(call); len(got) != 2 {
+	if got := newCallRow(call, Audience{}).Parties; len(got) != 2 {
 		t.Errorf("parties = %d, want the caller and Ann once", len(got))
 	}
 }
