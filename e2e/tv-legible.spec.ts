@@ -200,3 +200,19 @@ test('a name too long for two lines shows as "Given F.", never cut', async ({ br
   await expect(page.locator('[data-extension="4001"] .tile-name')).toHaveText('Li Chen');
   expect((await measure(page)).problems).toEqual([]);
 });
+
+test('a TV that changes size lays itself out again, still legible and whole', async ({ browser }) => {
+  await company(48, 3);
+  const page = await openTV(browser, screens[0]);
+  const before = await measure(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await expect.poll(async () => (await measure(page)).pages).toBeGreaterThan(before.pages);
+  const after = await measure(page);
+  expect(after.problems).toEqual([]);
+  expect(after.scroll.h).toBeLessThanOrEqual(after.scroll.innerH);
+  expect(after.pages).toBe(Math.ceil(48 / after.shown));
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await expect.poll(async () => (await measure(page)).u).toBe(2);
+  expect((await measure(page)).problems).toEqual([]);
+  await page.context().close();
+});
