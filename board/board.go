@@ -29,8 +29,16 @@ type Options struct {
 	// or retried update cannot bring it back (default 6h). Keep it longer
 	// than the PBX's retry window and longer than CallTTL.
 	TombstoneTTL time.Duration
-	// Location sets the day boundary for today's counters (default UTC).
+	// Location sets the day boundary for today's counters (default UTC)
+	// of every company not in Locations.
 	Location *time.Location
+	// Locations sets a company's own day boundary, by company.
+	Locations map[string]*time.Location
+	// MaxSkew is how far ahead of its receive time an event's own time is
+	// believed (default DefaultMaxSkew; see TrustTime).
+	MaxSkew time.Duration
+	// Limits bound what each company's events can create.
+	Limits Limits
 }
 
 func (o Options) withDefaults() Options {
@@ -46,12 +54,16 @@ func (o Options) withDefaults() Options {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
+	if o.MaxSkew <= 0 {
+		o.MaxSkew = DefaultMaxSkew
+	}
+	o.Limits = o.Limits.withDefaults()
 	return o
 }
 
 // Board is the live state of one or more PBX companies, built only from
 // Events. It is a pure state machine: no I/O, no clock (time comes from
-// Event.At), no goroutines, no randomness. Feeding two Boards the same events
+// Event.At and Event.Received), no goroutines, no randomness. Feeding two Boards the same events
 // in the same order yields equal state, equal Changes and equal
 // MarshalBinary bytes.
 //
@@ -60,15 +72,13 @@ func (o Options) withDefaults() Options {
 type Board struct {
 	opts Options
 
-	seq    uint64
-	day    string    // YYYY-MM-DD in opts.Location; "" before the first event
-	dayEnd time.Time // when the day after day starts; derived from day
+	seq     uint64
+	tenants map[string]*tenant
 
 	users     map[key]*userRec
 	emails    map[key]string // (company, lower-cased email) → extension
 	calls     map[key]*callRec
-	tombs     map[key]time.Time // ended call → when it ended
-	confs     map[key]*Conference
+	confs     map[key]*confRec
 	queues    map[key]*QueueStats
 	agents    map[key]*AgentStats
 	completed map[key]struct{} // today's counted call:completed ids
@@ -81,10 +91,7 @@ type Board struct {
 	queueCalls map[key]map[string]struct{} // queue → its active call ids
 	memberOf   map[key]map[string]struct{} // user → names of the queues they are a member of
 
-	// Lower bounds of the oldest call update, conference update and
-	// tombstone, so that expiry scans only when something can expire. They
-	// never change results, only how often a scan runs.
-	callFloor, confFloor, tombFloor floor
+	counters Counters
 
 	tx txn
 }
@@ -120,39 +127,62 @@ func New(opts Options) *Board {
 }
 
 func (b *Board) reset() {
-	b.seq, b.day, b.dayEnd = 0, "", time.Time{}
+	b.seq = 0
+	b.tenants = make(map[string]*tenant)
 	b.users = make(map[key]*userRec)
 	b.emails = make(map[key]string)
 	b.calls = make(map[key]*callRec)
-	b.tombs = make(map[key]time.Time)
-	b.confs = make(map[key]*Conference)
+	b.confs = make(map[key]*confRec)
 	b.queues = make(map[key]*QueueStats)
 	b.agents = make(map[key]*AgentStats)
 	b.completed = make(map[key]struct{})
 	b.members = make(map[key]map[string]struct{})
 	b.queueCalls = make(map[key]map[string]struct{})
 	b.memberOf = make(map[key]map[string]struct{})
-	b.callFloor, b.confFloor, b.tombFloor = floor{}, floor{}, floor{}
+	b.counters = Counters{TimeFixes: make(map[TimeFix]uint64), LimitHits: make(map[Limit]uint64)}
 	b.tx = newTxn()
 }
 
 // Seq counts the Applies that changed something visible. It moves by exactly
-// one per such Apply and never for a duplicate, stale or no-op event.
+// one per such Apply and never for a duplicate, stale or no-op event. It
+// moves with every company's activity: show a viewer of one company
+// CompanySeq instead.
 func (b *Board) Seq() uint64 { return b.seq }
 
 // Apply applies one event and reports what changed, sorted by Kind, then
 // Company, then Key, each entity at most once. It returns nil when nothing
 // visible changed; Seq then stays put.
 //
-// Before the event's own fact, Apply lets time pass to e.At: the day rolls
-// over when e.At falls on a later day (in Options.Location) than the board's
-// (the very first event sets the first day, and reports ChangeDay too), and
-// calls, conferences and tombstones older than their TTL expire. Time never
-// moves backwards: an older e.At expires nothing and rolls nothing.
+// Time first. The event's time is TrustTime(e.At, e.Received,
+// Options.MaxSkew): an event whose time cannot be trusted at all is ignored,
+// one whose claim is absurd takes its receive time. That time orders the
+// event's fact against others about the same entity. The company's clock is
+// the receive time (the trusted time when there is none), and only the
+// event's own company's: before the fact, Apply lets that company's time
+// pass (a Tick: every company's). Its day rolls over when the clock falls on
+// a later day in the company's time zone (the first event of a company sets
+// its first day, and reports ChangeDay too), and its calls, conferences and
+// tombstones that received nothing for their TTL expire. Time never moves
+// backwards.
 func (b *Board) Apply(e Event) []Change {
-	at := e.At.UTC()
-	b.rollDay(at)
-	b.expire(at)
+	at, fix := TrustTime(e.At, e.Received, b.opts.MaxSkew)
+	if fix != TimeOK {
+		b.counters.TimeFixes[fix]++
+	}
+	if fix == TimeRefused {
+		return nil
+	}
+	now := at
+	if believable(e.Received) {
+		now = e.Received.UTC()
+	}
+	if e.Tick {
+		for _, t := range b.tenants {
+			b.advance(t, now)
+		}
+		return b.commit(at)
+	}
+	b.advance(b.tenant(e.Company), now)
 	switch {
 	case e.Call != nil:
 		b.applyCall(e.Company, at, e.Call)
@@ -172,41 +202,6 @@ func (b *Board) Apply(e Event) []Change {
 		b.applyCompleted(e.Company, at, e.Completed)
 	}
 	return b.commit(at)
-}
-
-// expire removes calls, conferences and tombstones that have outlived their
-// TTL at time at.
-func (b *Board) expire(at time.Time) {
-	if cutoff := at.Add(-b.opts.CallTTL); b.callFloor.ok && b.callFloor.t.Before(cutoff) {
-		b.callFloor = floor{}
-		for k, c := range b.calls {
-			if c.UpdatedAt.Before(cutoff) {
-				b.removeCall(k, at)
-			} else {
-				b.callFloor.include(c.UpdatedAt)
-			}
-		}
-	}
-	if cutoff := at.Add(-b.opts.ConferenceTTL); b.confFloor.ok && b.confFloor.t.Before(cutoff) {
-		b.confFloor = floor{}
-		for k, c := range b.confs {
-			if c.UpdatedAt.Before(cutoff) {
-				b.removeConference(k)
-			} else {
-				b.confFloor.include(c.UpdatedAt)
-			}
-		}
-	}
-	if cutoff := at.Add(-b.opts.TombstoneTTL); b.tombFloor.ok && b.tombFloor.t.Before(cutoff) {
-		b.tombFloor = floor{}
-		for k, t := range b.tombs {
-			if t.Before(cutoff) {
-				delete(b.tombs, k)
-			} else {
-				b.tombFloor.include(t)
-			}
-		}
-	}
 }
 
 // User returns a deep copy of the user (company, extension).
@@ -233,7 +228,7 @@ func (b *Board) Conference(company, id string) (Conference, bool) {
 	if !ok {
 		return Conference{}, false
 	}
-	return c.clone(), true
+	return c.Conference.clone(), true
 }
 
 // Queue returns the figures of the queue (company, name).
@@ -259,7 +254,8 @@ func (b *Board) Agent(company, extension string) (AgentStats, bool) {
 func (b *Board) Snapshot() Snapshot {
 	s := Snapshot{
 		Seq:         b.seq,
-		Day:         b.day,
+		Day:         b.latestDay(),
+		Companies:   b.companies(),
 		Users:       make([]User, 0, len(b.users)),
 		Calls:       make([]Call, 0, len(b.calls)),
 		Conferences: make([]Conference, 0, len(b.confs)),
@@ -279,7 +275,7 @@ func (b *Board) Snapshot() Snapshot {
 		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
 	})
 	for _, c := range b.confs {
-		s.Conferences = append(s.Conferences, c.clone())
+		s.Conferences = append(s.Conferences, c.Conference.clone())
 	}
 	slices.SortFunc(s.Conferences, func(x, y Conference) int {
 		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))

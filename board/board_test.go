@@ -22,8 +22,14 @@ type step struct {
 func runSteps(t *testing.T, steps []step) {
 	t.Helper()
 	b := board.New(board.Options{})
-	if got := b.Apply(tick(t0)); !slices.Equal(got, []board.Change{dayChange}) {
-		t.Fatalf("first tick: changes = %v, want the day", got)
+	if got := b.Apply(tick(t0)); got != nil {
+		t.Fatalf("first tick: changes = %v, want none: no company is known yet", got)
+	}
+	// A company's first event sets its day.
+	for _, company := range []string{acme, globex} {
+		if got := b.Apply(board.Event{Company: company, At: t0}); !slices.Equal(got, []board.Change{dayChange(company)}) {
+			t.Fatalf("first event of %s: changes = %v, want its day", company, got)
+		}
 	}
 	for i, s := range steps {
 		seq := b.Seq()
@@ -360,31 +366,31 @@ func TestApply(t *testing.T) {
 				name:  "first seen on hold",
 				ev:    callEv(acme, at(0), callA, leg(0, "HOLD", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, time.Time{}, board.LegHold),
+				check: wantCall(acme, callA, board.LegHold, at(0), board.LegHold), // a held call was answered
 			},
 			{
 				name:  "hold to connected applies",
 				ev:    callEv(acme, at(time.Second), callA, leg(0, "connected", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegConnected, at(time.Second), board.LegConnected),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected),
 			},
 			{
 				name:  "connected to hold applies",
 				ev:    callEv(acme, at(2*time.Second), callA, leg(0, "hold", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+				check: wantCall(acme, callA, board.LegHold, at(0), board.LegHold),
 			},
 			{
-				name:  "ringing keeps the held leg on hold",
+				name:  "a later status that is not HOLD ends the hold; ringing does not un-answer",
 				ev:    callEv(acme, at(3*time.Second), callA, leg(0, "ringing", admin, &user20)),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegHold, at(time.Second), board.LegHold),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected),
 			},
 			{
 				name:  "a new leg may ring",
 				ev:    callEv(acme, at(4*time.Second), callA, leg(1, "ringing", user20, ptr(local("10021", "user21", "")))),
 				want:  []board.Change{userChange(acme, "1001"), userChange(acme, "10020"), userChange(acme, "10021"), callChange(acme, callA, false)},
-				check: wantCall(acme, callA, board.LegRinging, at(time.Second), board.LegHold, board.LegRinging),
+				check: wantCall(acme, callA, board.LegConnected, at(0), board.LegConnected, board.LegRinging),
 			},
 		}},
 		{"reported telephony beats derived", []step{
@@ -456,10 +462,10 @@ func TestApply(t *testing.T) {
 				}),
 			},
 			{
-				name:  "a status unknown to us counts as away",
+				name:  "a status unknown to us is not away: the tile follows the phone, the reason carries the value",
 				ev:    presEv(acme, at(2*time.Minute), "230", "MUR", "Lunch"),
 				want:  []board.Change{userChange(acme, "230")},
-				check: wantTile(acme, "230", board.TileAway, board.Reason{Code: board.ReasonStatus, Value: "mur", Message: "Lunch"}),
+				check: wantTile(acme, "230", board.TileUnknown, board.Reason{Code: board.ReasonStatus, Value: "mur", Message: "Lunch"}),
 			},
 			{
 				name: "an email-only event joins the user with that email",
@@ -643,7 +649,7 @@ func TestApply(t *testing.T) {
 			{
 				name: "the day rolls over",
 				ev:   tick(time.Date(2024, 7, 25, 0, 0, 0, 0, time.UTC)),
-				want: []board.Change{queueChange(acme, "Support"), agentChange(acme, "201"), dayChange},
+				want: []board.Change{queueChange(acme, "Support"), agentChange(acme, "201"), dayChange(acme), dayChange(globex)},
 				check: func(t *testing.T, b *board.Board) {
 					q, _ := b.Queue(acme, "Support")
 					a, _ := b.Agent(acme, "201")
@@ -747,6 +753,12 @@ func TestUserState(t *testing.T) {
 		{"registered", board.User{Telephony: board.TelRegistered, TelephonyReported: true}, board.TileAvailable, board.Reason{Code: board.ReasonAvailable, Reported: true, Value: "registered"}},
 		{"offline beats presence available", board.User{Telephony: "unregistered", TelephonyReported: true, Status: board.StatusAvailable}, board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}},
 		{"available without phone", board.User{Telephony: board.TelUnknown, Status: board.StatusAvailable}, board.TileAvailable, board.Reason{Code: board.ReasonNoPhoneReport}},
+		{"busy is do not disturb", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusBusy}, board.TileDND, board.Reason{Code: board.ReasonBusy, Value: "busy"}},
+		{"offline status is offline, not away", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: board.StatusOffline}, board.TileOffline, board.Reason{Code: board.ReasonStatusOffline, Value: "offline"}},
+		{"unavailable status is offline", board.User{Telephony: board.TelUnknown, Status: board.StatusUnavailable, Message: "Sick"}, board.TileOffline, board.Reason{Code: board.ReasonStatusOffline, Value: "unavailable", Message: "Sick"}},
+		{"an unknown status follows the phone, shown as received", board.User{Telephony: board.TelRegistered, TelephonyReported: true, Status: "mur"}, board.TileAvailable, board.Reason{Code: board.ReasonStatus, Value: "mur"}},
+		{"an unknown status, phone unregistered", board.User{Telephony: "unregistered", TelephonyReported: true, Status: "mur"}, board.TileOffline, board.Reason{Code: board.ReasonOffline, Reported: true, Value: "unregistered"}},
+		{"talking beats an offline status", board.User{Telephony: board.TelTalking, TelephonyReported: true, Status: board.StatusOffline}, board.TileTalking, board.Reason{Code: board.ReasonTalking, Reported: true, Value: "talking"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -761,8 +773,8 @@ func TestUserState(t *testing.T) {
 func TestOptionsLocation(t *testing.T) {
 	berlin := time.FixedZone("CEST", 2*60*60)
 	b := board.New(board.Options{Location: berlin})
-	b.Apply(tick(time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC)))
-	if got := b.Apply(tick(time.Date(2024, 7, 24, 22, 0, 0, 0, time.UTC))); !slices.Equal(got, []board.Change{dayChange}) {
+	b.Apply(board.Event{Company: acme, At: time.Date(2024, 7, 24, 21, 59, 0, 0, time.UTC)})
+	if got := b.Apply(tick(time.Date(2024, 7, 24, 22, 0, 0, 0, time.UTC))); !slices.Equal(got, []board.Change{dayChange(acme)}) {
 		t.Fatalf("changes at local midnight = %v, want the day", got)
 	}
 	if s := b.Snapshot(); s.Day != "2024-07-25" {

@@ -5,13 +5,22 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
 // stateVersion is the MarshalBinary format. Bump it on an incompatible
-// change; UnmarshalBinary refuses other versions (the caller then rebuilds
+// change and keep decoding the versions before it (testdata holds a blob of
+// each); UnmarshalBinary refuses other versions (the caller then rebuilds
 // the board by replaying its event log).
-const stateVersion = 1
+//
+// Version 2 added the companies (their sequence, day and clock), the
+// receive times calls and conferences expire by, and users' reports per
+// device. Version 1 had one day for every company; it loads with that day
+// for each, each company's sequence set to the board's (so that what a
+// viewer saw never goes backwards), expiry counted from the claims, and a
+// user's reported telephony as the report of one unnamed device.
+const stateVersion = 2
 
 // state is the serialised form of a Board: everything Apply depends on, in
 // sorted order so that equal boards encode to equal bytes. Derived indexes
@@ -19,12 +28,13 @@ const stateVersion = 1
 type state struct {
 	Version     int
 	Seq         uint64
-	Day         string
+	Day         string         `json:",omitempty"` // version 1 only
+	Companies   []companyState `json:",omitempty"`
 	Users       []*userRec
 	Emails      []emailEntry
 	Calls       []*callRec
 	Tombstones  []tombstone
-	Conferences []*Conference
+	Conferences []*confRec
 	Queues      []*QueueStats
 	Agents      []*AgentStats
 	Completed   []completedID
@@ -35,6 +45,14 @@ type state struct {
 type queueMembers struct {
 	Company, Queue string
 	Extensions     []string
+}
+
+// companyState is one tenant's sequence, day and clock.
+type companyState struct {
+	Company string
+	Seq     uint64
+	Day     string
+	Now     time.Time
 }
 
 type emailEntry struct {
@@ -60,17 +78,16 @@ func sortedValues[V any](m map[key]V) []V {
 	return out
 }
 
-// MarshalBinary encodes the board's full internal state: users with their
-// per-facet times, active calls, tombstones, conferences, today's counters,
-// the set of counted completed calls, today's learned queue members, Seq
-// and Day. A board restored with UnmarshalBinary and fed the remaining
-// events ends equal to one fed every event. Equal boards encode to equal
-// bytes.
+// MarshalBinary encodes the board's full internal state: every company's
+// sequence, day and clock, users with their per-facet and per-device times,
+// active calls, tombstones, conferences, today's counters, the set of
+// counted completed calls, today's learned queue members and Seq. A board
+// restored with UnmarshalBinary and fed the remaining events ends equal to
+// one fed every event. Equal boards encode to equal bytes.
 func (b *Board) MarshalBinary() ([]byte, error) {
 	s := state{
 		Version:     stateVersion,
 		Seq:         b.seq,
-		Day:         b.day,
 		Users:       sortedValues(b.users),
 		Calls:       sortedValues(b.calls),
 		Conferences: sortedValues(b.confs),
@@ -80,8 +97,12 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 	for _, k := range slices.SortedFunc(maps.Keys(b.emails), compareKeys) {
 		s.Emails = append(s.Emails, emailEntry{Company: k.company, Email: k.id, Extension: b.emails[k]})
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(b.tombs), compareKeys) {
-		s.Tombstones = append(s.Tombstones, tombstone{Company: k.company, ID: k.id, At: b.tombs[k]})
+	for _, name := range slices.Sorted(maps.Keys(b.tenants)) {
+		t := b.tenants[name]
+		s.Companies = append(s.Companies, companyState{Company: name, Seq: t.seq, Day: t.day, Now: t.now})
+		for _, id := range slices.Sorted(maps.Keys(t.tombs)) {
+			s.Tombstones = append(s.Tombstones, tombstone{Company: name, ID: id, At: t.tombs[id]})
+		}
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(b.completed), compareKeys) {
 		s.Completed = append(s.Completed, completedID{Company: k.company, ID: k.id})
@@ -97,15 +118,15 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary replaces the board's state with one produced by
-// MarshalBinary. The board's Options are kept. On error the board is left
-// unchanged.
+// MarshalBinary, of this version or an earlier one (see stateVersion). The
+// board's Options are kept. On error the board is left unchanged.
 func (b *Board) UnmarshalBinary(data []byte) error {
 	var s state
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("board: decode state: %w", err)
 	}
-	if s.Version != stateVersion {
-		return fmt.Errorf("board: decode state: version %d, want %d", s.Version, stateVersion)
+	if s.Version != stateVersion && s.Version != 1 {
+		return fmt.Errorf("board: decode state: version %d, want %d or 1", s.Version, stateVersion)
 	}
 	n := New(b.opts)
 	n.seq = s.Seq
@@ -113,14 +134,52 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		if _, err := time.Parse(time.DateOnly, s.Day); err != nil {
 			return fmt.Errorf("board: decode state: day: %w", err)
 		}
-		n.setDay(s.Day)
+	}
+	for _, c := range s.Companies {
+		if c.Day != "" {
+			if _, err := time.Parse(time.DateOnly, c.Day); err != nil {
+				return fmt.Errorf("board: decode state: company %s: day: %w", c.Company, err)
+			}
+		}
+		t := n.tenant(c.Company)
+		t.seq, t.now = c.Seq, c.Now
+		if c.Day != "" {
+			t.setDay(c.Day)
+		}
+	}
+	// v1 had no companies: each one named anywhere gets the board's day and
+	// sequence, and a clock from the latest time it recorded.
+	v1 := func(company string, seen time.Time) *tenant {
+		t, ok := n.tenants[company]
+		if !ok {
+			t = n.tenant(company)
+			t.seq = s.Seq
+			if s.Day != "" {
+				t.setDay(s.Day)
+			}
+		}
+		if seen.After(t.now) {
+			t.now = seen
+		}
+		return t
 	}
 	for _, u := range s.Users {
 		if u == nil {
 			return fmt.Errorf("board: decode state: null user")
 		}
 		u.CallIDs = cloneOrNil(u.CallIDs)
+		u.Devices = cloneOrNil(u.Devices)
+		if s.Version == 1 {
+			v1(u.Company, time.Time{})
+			if u.TelephonyReported && len(u.Devices) == 0 {
+				u.Devices = []deviceReport{{Status: u.Telephony, At: u.TelAt}}
+			}
+		}
+		if !slices.IsSortedFunc(u.Devices, func(x, y deviceReport) int { return strings.Compare(x.Device, y.Device) }) {
+			return fmt.Errorf("board: decode state: user %s/%s: devices out of order", u.Company, u.Extension)
+		}
 		n.users[key{u.Company, u.Extension}] = u
+		n.tenant(u.Company).users++
 	}
 	for _, e := range s.Emails {
 		n.emails[key{e.Company, e.Email}] = e.Extension
@@ -129,10 +188,16 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		if c == nil {
 			return fmt.Errorf("board: decode state: null call")
 		}
-		c.Tags, c.Legs = cloneOrNil(c.Tags), cloneOrNil(c.Legs)
+		c.Tags, c.Legs, c.Parties = cloneOrNil(c.Tags), cloneOrNil(c.Legs), cloneOrNil(c.Parties)
+		if s.Version == 1 {
+			c.SeenAt = c.UpdatedAt
+			v1(c.Company, c.UpdatedAt)
+		}
 		k := key{c.Company, c.ID}
 		n.calls[k] = c
-		n.callFloor.include(c.UpdatedAt)
+		t := n.tenant(c.Company)
+		t.calls[c.ID] = struct{}{}
+		t.callFloor.include(c.SeenAt)
 		for _, ext := range c.Parties {
 			u, ok := n.users[key{c.Company, ext}]
 			if !ok {
@@ -151,21 +216,34 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 			n.queueCalls[qk][c.ID] = struct{}{}
 		}
 	}
-	for _, t := range s.Tombstones {
-		n.tombs[key{t.Company, t.ID}] = t.At
-		n.tombFloor.include(t.At)
+	for _, ts := range s.Tombstones {
+		if s.Version == 1 {
+			v1(ts.Company, ts.At)
+		}
+		t := n.tenant(ts.Company)
+		t.tombs[ts.ID] = ts.At
+		t.tombFloor.include(ts.At)
 	}
 	for _, c := range s.Conferences {
 		if c == nil {
 			return fmt.Errorf("board: decode state: null conference")
 		}
 		c.Participants = cloneOrNil(c.Participants)
+		if s.Version == 1 {
+			c.SeenAt = c.UpdatedAt
+			v1(c.Company, c.UpdatedAt)
+		}
 		n.confs[key{c.Company, c.ID}] = c
-		n.confFloor.include(c.UpdatedAt)
+		t := n.tenant(c.Company)
+		t.confs[c.ID] = struct{}{}
+		t.confFloor.include(c.SeenAt)
 	}
 	for _, q := range s.Queues {
 		if q == nil {
 			return fmt.Errorf("board: decode state: null queue")
+		}
+		if s.Version == 1 {
+			v1(q.Company, time.Time{})
 		}
 		n.queues[key{q.Company, q.Name}] = q
 	}
@@ -178,9 +256,15 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		if a == nil {
 			return fmt.Errorf("board: decode state: null agent")
 		}
+		if s.Version == 1 {
+			v1(a.Company, time.Time{})
+		}
 		n.agents[key{a.Company, a.Extension}] = a
 	}
 	for _, c := range s.Completed {
+		if s.Version == 1 {
+			v1(c.Company, time.Time{})
+		}
 		n.completed[key{c.Company, c.ID}] = struct{}{}
 	}
 	// Free is recounted from the members' tiles.
@@ -200,6 +284,7 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		}
 	}
 	n.tx.reset()
+	n.counters = b.counters
 	// The live figures are derived: recompute them too, so that a state
 	// saved by an older version (without members) loads consistent.
 	for k, q := range n.queues {

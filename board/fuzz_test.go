@@ -3,6 +3,8 @@ package board_test
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -204,4 +206,72 @@ func checkInvariants(t *testing.T, data []byte) {
 
 func compareChanges(a, b board.Change) int {
 	return cmp.Or(cmp.Compare(a.Kind, b.Kind), strings.Compare(a.Company, b.Company), strings.Compare(a.Key, b.Key))
+}
+
+// extremeClaims are the times a PBX with a wrong clock (or a hostile
+// sender) can claim.
+var extremeClaims = []func(recv time.Time) time.Time{
+	func(recv time.Time) time.Time { return recv },
+	func(recv time.Time) time.Time { return recv.Add(-2 * time.Minute) },
+	func(time.Time) time.Time { return time.UnixMilli(-1_000_000) },                       // negative
+	func(recv time.Time) time.Time { return time.UnixMilli(recv.Unix()) },                 // seconds
+	func(time.Time) time.Time { return time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC) },      // 2100
+	func(time.Time) time.Time { return time.UnixMilli(253_402_300_800_000 + 86_400_000) }, // year 10000
+	func(time.Time) time.Time { return time.UnixMilli(math.MaxInt64) },
+	func(time.Time) time.Time { return time.Time{} },
+	func(time.Time) time.Time { return time.Date(1999, 12, 31, 23, 0, 0, 0, time.UTC) },
+	func(recv time.Time) time.Time { return recv.Add(6 * time.Minute) },
+}
+
+// FuzzApplyExtremeTimes feeds one company (acme) events claiming extreme
+// times, received at sane ones, among another company's (globex) genuine
+// events. Invariants: every change is of the event's own company, the
+// board encodes and decodes, acme's day is its receive times' day, and
+// globex ends exactly as a board fed only globex's events (and the ticks).
+func FuzzApplyExtremeTimes(f *testing.F) {
+	f.Add([]byte{0, 0, 3, 6, 1, 4, 0x80, 4, 6, 1, 2, 0, 2, 0, 1, 1, 0x80, 0, 0, 9})
+	f.Add([]byte{7, 0, 0x83, 2, 6, 7, 0x80, 0x83, 2, 5, 8, 0, 0, 0, 63, 0, 0, 0, 4, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		evs := decodeEvents(data[:min(len(data), 5*200)])
+		all, alone := board.New(fuzzOpts), board.New(fuzzOpts)
+		recv := time.Date(2024, 7, 24, 22, 30, 0, 0, time.UTC)
+		var lastRecv time.Time
+		for i, e := range evs {
+			recv = recv.Add(time.Duration(i%7) * time.Minute)
+			e.Received = recv
+			if e.Company == acme {
+				e.At = extremeClaims[int(data[min(5*i+2, len(data)-1)])%len(extremeClaims)](recv)
+			} else {
+				e.At = recv
+			}
+			if e.Tick {
+				e.At = recv
+			}
+			if e.Company == acme || e.Tick && all.CompanyDay(acme) != "" {
+				lastRecv = recv // acme's clock
+			}
+			for _, c := range all.Apply(e) {
+				if !e.Tick && c.Company != e.Company {
+					t.Fatalf("event %d of %s changed %+v", i, e.Company, c)
+				}
+			}
+			if e.Company != acme {
+				alone.Apply(e)
+			}
+		}
+		state := mustMarshal(t, all)
+		restored := board.New(fuzzOpts)
+		if err := restored.UnmarshalBinary(state); err != nil {
+			t.Fatalf("UnmarshalBinary: %v", err)
+		}
+		if day := all.CompanyDay(acme); day != "" && day != lastRecv.Format(time.DateOnly) {
+			t.Fatalf("acme's day %s, want its clock's %s", day, lastRecv.Format(time.DateOnly))
+		}
+		if got, want := mustMarshalCompany(t, all, globex), mustMarshalCompany(t, alone, globex); got != want {
+			t.Fatalf("acme's events changed globex:\n got %s\nwant %s", got, want)
+		}
+		if _, err := json.Marshal(all.Snapshot()); err != nil {
+			t.Fatalf("snapshot does not encode: %v", err)
+		}
+	})
 }

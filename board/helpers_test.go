@@ -1,6 +1,7 @@
 package board_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -71,7 +72,9 @@ func agentChange(company, ext string) board.Change {
 	return board.Change{Kind: board.ChangeAgent, Company: company, Key: ext}
 }
 
-var dayChange = board.Change{Kind: board.ChangeDay}
+func dayChange(company string) board.Change {
+	return board.Change{Kind: board.ChangeDay, Company: company}
+}
 
 // mustUser returns the user or fails the test.
 func mustUser(tb testing.TB, b *board.Board, company, ext string) board.User {
@@ -101,4 +104,14 @@ func mustMarshal(tb testing.TB, b *board.Board) []byte {
 		tb.Fatalf("MarshalBinary: %v", err)
 	}
 	return data
+}
+
+// stringOf is v as JSON, for comparing states.
+func stringOf(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatalf("encode: %v", err)
+	}
+	return string(b)
 }

@@ -125,7 +125,7 @@ func TestQueueMembers(t *testing.T) {
 			{
 				name:  "the day rolls over: the queue forgets its members",
 				ev:    tick(time.Date(2024, 7, 25, 0, 0, 0, 0, time.UTC)),
-				want:  []board.Change{queueChange(acme, "Support"), dayChange},
+				want:  []board.Change{queueChange(acme, "Support"), dayChange(acme), dayChange(globex)},
 				check: wantMembers(acme, "Support", 0, 0),
 			},
 			{

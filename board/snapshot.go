@@ -14,9 +14,12 @@ const (
 
 // Manual statuses (presence:user). Any other value is kept as received.
 const (
-	StatusAvailable = "available"
-	StatusAway      = "away"
-	StatusDND       = "dnd"
+	StatusAvailable   = "available"
+	StatusAway        = "away"
+	StatusDND         = "dnd"
+	StatusBusy        = "busy"
+	StatusOffline     = "offline"
+	StatusUnavailable = "unavailable"
 )
 
 // User is one PBX user as the board knows them, keyed by (Company, Extension).
@@ -110,6 +113,7 @@ type QueueStats struct {
 	Missed    int
 	WaitTotal time.Duration // over answered calls
 	TalkTotal time.Duration // over answered calls
+	HoldTotal time.Duration // over answered calls
 }
 
 // AgentStats are one agent's figures for today.
@@ -119,6 +123,7 @@ type AgentStats struct {
 	Answered  int
 	Missed    int
 	TalkTotal time.Duration
+	HoldTotal time.Duration
 }
 
 // Snapshot is a deep copy of the board at one sequence number. Slices are
@@ -126,13 +131,30 @@ type AgentStats struct {
 // conferences by start then id, queues by company then name), so two boards
 // fed the same events produce equal snapshots.
 type Snapshot struct {
-	Seq         uint64
-	Day         string // today's date (YYYY-MM-DD) in Options.Location
+	// Seq is the board's sequence, moved by every company's activity.
+	Seq uint64
+	// Day is the latest of the companies' days (YYYY-MM-DD): with one
+	// company, its day.
+	Day string
+	// Companies are every company's own sequence and day, by company.
+	// Show a viewer of one company these, never Seq and Day.
+	Companies   []CompanyState
 	Users       []User
 	Calls       []Call
 	Conferences []Conference
 	Queues      []QueueStats
 	Agents      []AgentStats
+}
+
+// Company returns the state of one company, or a zero CompanyState naming
+// it when the board has not heard of it.
+func (s Snapshot) Company(name string) CompanyState {
+	for _, c := range s.Companies {
+		if c.Company == name {
+			return c
+		}
+	}
+	return CompanyState{Company: name}
 }
 
 // ChangeKind names what kind of entity changed.
@@ -144,7 +166,8 @@ const (
 	ChangeConference
 	ChangeQueue
 	ChangeAgent
-	// ChangeDay: the day rolled over and every daily figure reset.
+	// ChangeDay: the company's day rolled over and its daily figures
+	// reset. Company is set; Key is empty.
 	ChangeDay
 )
 
@@ -182,8 +205,10 @@ const (
 	ReasonTalking         ReasonCode = "talking"          // on a call
 	ReasonRinging         ReasonCode = "ringing"          // ringing
 	ReasonDND             ReasonCode = "dnd"              // manual status do not disturb
+	ReasonBusy            ReasonCode = "busy"             // manual status busy
 	ReasonAway            ReasonCode = "away"             // manual status away
-	ReasonStatus          ReasonCode = "status"           // another manual status (Value)
+	ReasonStatusOffline   ReasonCode = "status_offline"   // manual status offline or unavailable (Value)
+	ReasonStatus          ReasonCode = "status"           // another manual status, as received (Value)
 	ReasonAvailable       ReasonCode = "available"        // phone registered and idle
 	ReasonNoPhoneReport   ReasonCode = "no_phone_report"  // available, no phone report yet
 	ReasonOffline         ReasonCode = "offline"          // phone reports Value, not reachable

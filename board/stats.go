@@ -1,38 +1,63 @@
 package board
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
-func (b *Board) dayOf(t time.Time) string {
-	return t.In(b.opts.Location).Format(time.DateOnly)
-}
-
-// rollDay moves the board to at's day when it is later than the board's:
-// every queue's and agent's daily figures reset and the set of counted
-// completed calls is forgotten. Days never move backwards.
-func (b *Board) rollDay(at time.Time) {
-	if b.day != "" && at.Before(b.dayEnd) {
+// rollDay moves the company to the day of its clock when that is later
+// than its day: its queues' and agents' daily figures reset, its set of
+// counted completed calls and its learned queue members are forgotten. Days
+// never move backwards.
+func (b *Board) rollDay(t *tenant) {
+	if t.day != "" && t.now.Before(t.dayEnd) {
 		return // the common case, without formatting a date
 	}
-	d := b.dayOf(at)
-	if d <= b.day { // YYYY-MM-DD compares as a string
+	if t.now.IsZero() {
 		return
 	}
-	b.setDay(d)
-	b.tx.day = true
-	clear(b.completed)
+	d := t.now.In(t.loc).Format(time.DateOnly)
+	if d <= t.day { // YYYY-MM-DD compares as a string
+		return
+	}
+	first := t.day == ""
+	t.setDay(d)
+	b.tx.days[t.company] = struct{}{}
+	if first {
+		return // nothing of the company's was counted yet
+	}
+	for k := range b.completed {
+		if k.company == t.company {
+			delete(b.completed, k)
+		}
+	}
 	for k, q := range b.queues {
-		if q.Answered != 0 || q.Missed != 0 || q.WaitTotal != 0 || q.TalkTotal != 0 {
+		if k.company != t.company {
+			continue
+		}
+		if q.Answered != 0 || q.Missed != 0 || q.WaitTotal != 0 || q.TalkTotal != 0 || q.HoldTotal != 0 {
 			b.touchQueue(k, false)
-			q.Answered, q.Missed, q.WaitTotal, q.TalkTotal = 0, 0, 0, 0
+			q.Answered, q.Missed, q.WaitTotal, q.TalkTotal, q.HoldTotal = 0, 0, 0, 0, 0
 		}
 	}
 	for k := range b.members {
+		if k.company != t.company {
+			continue
+		}
 		b.touchQueue(k, false)
 		b.queues[k].Free = 0
+		delete(b.members, k)
 	}
-	clear(b.members)
-	clear(b.memberOf)
+	t.members = 0
+	for k := range b.memberOf {
+		if k.company == t.company {
+			delete(b.memberOf, k)
+		}
+	}
 	for k, a := range b.agents {
+		if k.company != t.company {
+			continue
+		}
 		if *a != (AgentStats{Company: a.Company, Extension: a.Extension}) {
 			b.touchAgent(k)
 			*a = AgentStats{Company: a.Company, Extension: a.Extension}
@@ -40,16 +65,21 @@ func (b *Board) rollDay(at time.Time) {
 	}
 }
 
-// setDay sets the board's day and the instant the next one starts. d is
-// always a valid date (formatted by dayOf or checked by UnmarshalBinary);
+// setDay sets the company's day and the instant the next one starts. d is
+// always a valid date (formatted by rollDay or checked by UnmarshalBinary);
 // were it not, dayEnd would stay zero and rollDay would merely lose its
 // shortcut.
-func (b *Board) setDay(d string) {
-	b.day = d
-	b.dayEnd = time.Time{}
-	if start, err := time.ParseInLocation(time.DateOnly, d, b.opts.Location); err == nil {
-		b.dayEnd = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, b.opts.Location).UTC()
+func (t *tenant) setDay(d string) {
+	t.day = d
+	t.dayEnd = time.Time{}
+	if start, err := time.ParseInLocation(time.DateOnly, d, t.loc); err == nil {
+		t.dayEnd = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, t.loc).UTC()
 	}
+}
+
+// dayOf is t's date in the company's time zone.
+func (b *Board) dayOf(company string, t time.Time) string {
+	return t.In(b.location(company)).Format(time.DateOnly)
 }
 
 func (b *Board) ensureQueue(k key) *QueueStats {
@@ -82,16 +112,17 @@ func (b *Board) deriveQueue(k key, q *QueueStats) {
 	}
 }
 
-// learnMembers makes every local callee of c's legs that name a queue,
-// rung or answered, a member of that queue for the rest of the day.
-func (b *Board) learnMembers(c *callRec) {
-	for i := range c.Legs {
-		l := &c.Legs[i]
-		if l.Queue == "" || (l.State != LegRinging && !answered(l.State)) {
+// learnMembers makes every local callee of legs that name a queue, rung or
+// answered, a member of that queue for the rest of the day.
+func (b *Board) learnMembers(company string, legs []Leg) {
+	for i := range legs {
+		l := &legs[i]
+		st := strings.ToLower(l.State)
+		if l.Queue == "" || (st != LegRinging && !answered(st)) {
 			continue
 		}
-		if ext := b.partyExt(c.Company, l.Callee); ext != "" {
-			b.addMember(key{c.Company, l.Queue}, ext)
+		if ext := b.userExt(company, l.Callee); ext != "" {
+			b.addMember(key{company, l.Queue}, ext)
 		}
 	}
 }
@@ -101,12 +132,19 @@ func (b *Board) learnMembers(c *callRec) {
 // when their tile is available. The tile is the user's as of the last
 // commit: users' derived state is only recomputed by commit, which then
 // moves Free of all the user's queues, this one included, when the tile
-// turns available or stops being so.
+// turns available or stops being so. Beyond Limits.QueueMembers of the
+// company nothing is learned.
 func (b *Board) addMember(k key, ext string) {
 	set := b.members[k]
 	if _, ok := set[ext]; ok {
 		return
 	}
+	t := b.tenant(k.company)
+	if t.members >= b.opts.Limits.QueueMembers {
+		b.hit(LimitQueueMembers)
+		return
+	}
+	t.members++
 	b.touchQueue(k, false)
 	q := b.ensureQueue(k)
 	uk := key{k.company, ext}
@@ -128,12 +166,11 @@ func (b *Board) addMember(k key, ext string) {
 // ended on another day than the board's, has no id (so could not be
 // deduplicated) or was already counted today changes nothing.
 func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
-	ended := at
-	if !e.EndedAt.IsZero() {
-		ended = e.EndedAt
-	}
+	// The record's end is a claim like the event's time: believed only up
+	// to the event's trusted time.
+	ended := within(e.EndedAt, at, at)
 	ck := key{company, e.ID}
-	if e.ID == "" || b.dayOf(ended) != b.day {
+	if e.ID == "" || b.dayOf(company, ended) != b.tenants[company].day {
 		return
 	}
 	if _, counted := b.completed[ck]; counted {
@@ -151,6 +188,7 @@ func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
 			q.Answered++
 			q.WaitTotal += e.Wait
 			q.TalkTotal += e.Talk
+			q.HoldTotal += e.Hold
 		}
 	}
 	if e.Agent == nil {
@@ -175,5 +213,6 @@ func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
 	} else {
 		a.Answered++
 		a.TalkTotal += e.Talk
+		a.HoldTotal += e.Hold
 	}
 }

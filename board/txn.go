@@ -26,7 +26,7 @@ type txn struct {
 	confs  map[key]before[Conference]
 	queues map[key]before[QueueStats]
 	agents map[key]before[AgentStats]
-	day    bool
+	days   map[string]struct{} // companies whose day rolled over
 }
 
 func newTxn() txn {
@@ -36,6 +36,7 @@ func newTxn() txn {
 		confs:  make(map[key]before[Conference]),
 		queues: make(map[key]before[QueueStats]),
 		agents: make(map[key]before[AgentStats]),
+		days:   make(map[string]struct{}),
 	}
 }
 
@@ -56,7 +57,7 @@ func (t *txn) reset() {
 	resetMap(&t.confs)
 	resetMap(&t.queues)
 	resetMap(&t.agents)
-	t.day = false
+	clear(t.days)
 }
 
 func (b *Board) touchUser(k key, force bool) {
@@ -87,7 +88,7 @@ func (b *Board) touchConference(k key) {
 	}
 	var bf before[Conference]
 	if c, ok := b.confs[k]; ok {
-		bf = before[Conference]{v: *c, existed: true}
+		bf = before[Conference]{v: c.Conference, existed: true}
 	}
 	b.tx.confs[k] = bf
 }
@@ -116,7 +117,8 @@ func (b *Board) touchAgent(k key) {
 
 // commit recomputes what touched entities derive from others, compares every
 // touched entity with its before value, bumps Seq when anything differs and
-// returns the sorted changes.
+// returns the sorted changes. The sequence of every company with a change
+// moves too.
 func (b *Board) commit(at time.Time) []Change {
 	var out []Change
 
@@ -145,7 +147,7 @@ func (b *Board) commit(at time.Time) []Change {
 
 	for k, bf := range b.tx.confs {
 		c, ok := b.confs[k]
-		if ok == bf.existed && (!ok || conferenceEqual(&bf.v, c)) {
+		if ok == bf.existed && (!ok || conferenceEqual(&bf.v, &c.Conference)) {
 			continue
 		}
 		out = append(out, Change{Kind: ChangeConference, Company: k.company, Key: k.id, Removed: !ok})
@@ -194,8 +196,8 @@ func (b *Board) commit(at time.Time) []Change {
 		}
 	}
 
-	if b.tx.day {
-		out = append(out, Change{Kind: ChangeDay})
+	for company := range b.tx.days {
+		out = append(out, Change{Kind: ChangeDay, Company: company})
 	}
 	b.tx.reset()
 
@@ -206,5 +208,12 @@ func (b *Board) commit(at time.Time) []Change {
 		return cmp.Or(cmp.Compare(x.Kind, y.Kind), strings.Compare(x.Company, y.Company), strings.Compare(x.Key, y.Key))
 	})
 	b.seq++
+	seen := make(map[string]bool, 2)
+	for _, c := range out {
+		if !seen[c.Company] {
+			seen[c.Company] = true
+			b.tenant(c.Company).seq++
+		}
+	}
 	return out
 }

@@ -11,28 +11,57 @@ import (
 // facets. Exported fields are serialised by MarshalBinary.
 type userRec struct {
 	User
-	// TelAt, PresAt and ConfAt are the times of the last telephony,
-	// presence and conference-presence events applied to the user.
+	// TelAt, PresAt and ConfAt are the times of the last telephony (from
+	// any device), presence and conference-presence events applied to the
+	// user.
 	TelAt, PresAt, ConfAt time.Time
 	// ConfJoined is the last presence:conference report.
 	ConfJoined bool
+	// Devices are the last telephony report of each device, by Device.
+	Devices []deviceReport `json:",omitempty"`
 
 	calls map[string]struct{} // derived: ids of active calls naming the user
+}
+
+// deviceReport is one device's last presence:telephony report.
+type deviceReport struct {
+	Device string
+	Status string
+	At     time.Time
+}
+
+// busyness ranks telephony values for choosing the busiest device: rt,
+// talking, ringing, registered, then any other value.
+func busyness(status string) int {
+	switch status {
+	case TelRT:
+		return 4
+	case TelTalking:
+		return 3
+	case TelRinging:
+		return 2
+	case TelRegistered:
+		return 1
+	}
+	return 0
 }
 
 // State is what the user's tile shows and why, by this precedence (first
 // match wins):
 //
 //  1. rt, talking, ringing: from Telephony, reported or derived from calls.
-//  2. dnd: Status "dnd".
-//  3. away: Status "away" or any other manual status that is not
-//     "available" (e.g. "mur"): the user said they are not simply
-//     available, and the reason carries the raw value.
-//  4. available: Telephony "registered", or Telephony not reported as
-//     something else while Status is "available".
-//  5. offline: a reported Telephony value that is none of the above (e.g.
-//     "unregistered"): the phone is not reachable, whatever the status says.
-//  6. unknown: nothing reported yet.
+//  2. dnd: Status "dnd", or "busy" (reason ReasonBusy).
+//  3. away: Status "away".
+//  4. offline: Status "offline" or "unavailable": the user said they
+//     cannot be reached (reason ReasonStatusOffline).
+//  5. available: Telephony "registered", or Telephony not reported as
+//     something else while Status is "available" (or not set). Any other
+//     manual status (e.g. "mur") is not taken for "away": the tile follows
+//     the phone as in this rule and the next two, and the reason is
+//     ReasonStatus, carrying the value as received.
+//  6. offline: a reported Telephony value that is none of the above (e.g.
+//     "unregistered"): the phone is not reachable.
+//  7. unknown: nothing reported yet.
 //
 // The reason is a code with its parameters, never a sentence: package views
 // chooses the words, in the viewer's language.
@@ -49,17 +78,26 @@ func (u User) State() (TileState, Reason) {
 		r.Code = ReasonRinging
 		return TileRinging, r
 	}
+	other := false
 	switch u.Status {
 	case "", StatusAvailable:
 	case StatusDND:
 		return TileDND, Reason{Code: ReasonDND, Value: u.Status, Message: u.Message}
+	case StatusBusy:
+		return TileDND, Reason{Code: ReasonBusy, Value: u.Status, Message: u.Message}
 	case StatusAway:
 		return TileAway, Reason{Code: ReasonAway, Value: u.Status, Message: u.Message}
+	case StatusOffline, StatusUnavailable:
+		return TileOffline, Reason{Code: ReasonStatusOffline, Value: u.Status, Message: u.Message}
 	default:
-		return TileAway, Reason{Code: ReasonStatus, Value: u.Status, Message: u.Message}
+		other = true
 	}
+	status := Reason{Code: ReasonStatus, Value: u.Status, Message: u.Message}
 	switch {
 	case u.Telephony == TelRegistered:
+		if other {
+			return TileAvailable, status
+		}
 		r.Code = ReasonAvailable
 		return TileAvailable, r
 	case u.TelephonyReported && u.Telephony != TelUnknown:
@@ -67,6 +105,8 @@ func (u User) State() (TileState, Reason) {
 		return TileOffline, r
 	case u.Status == StatusAvailable:
 		return TileAvailable, Reason{Code: ReasonNoPhoneReport}
+	case other:
+		return TileUnknown, status
 	}
 	return TileUnknown, Reason{Code: ReasonNothingReported}
 }
@@ -100,7 +140,8 @@ func (b *Board) resolve(company, extension, email string) string {
 // learnUser resolves a party to a user, creating the user when the party
 // carries an extension, and fills in whatever identity fields the party
 // carries (a known value is never overwritten with an empty one). It returns
-// the user's extension, or "" when the party names no user.
+// the user's extension, or "" when the party names no user, or a new one
+// beyond Limits.Users.
 func (b *Board) learnUser(company, extension, email, name, group, department string) string {
 	ext := b.resolve(company, extension, email)
 	if ext == "" {
@@ -109,6 +150,12 @@ func (b *Board) learnUser(company, extension, email, name, group, department str
 	k := key{company, ext}
 	u, ok := b.users[k]
 	if !ok {
+		t := b.tenant(company)
+		if t.users >= b.opts.Limits.Users {
+			b.hit(LimitUsers)
+			return ""
+		}
+		t.users++
 		u = &userRec{User: User{Company: company, Extension: ext, Telephony: TelUnknown}}
 		b.users[k] = u
 	}
@@ -150,6 +197,16 @@ func (b *Board) partyExt(company string, p *Party) string {
 	return b.resolve(company, p.Extension, p.Email)
 }
 
+// userExt is the extension of the existing user a local party names, or
+// "".
+func (b *Board) userExt(company string, p *Party) string {
+	ext := b.partyExt(company, p)
+	if _, ok := b.users[key{company, ext}]; !ok {
+		return ""
+	}
+	return ext
+}
+
 // staleUser reports whether an event for the user's facet at time at is
 // older than what the facet already reflects.
 func (b *Board) staleUser(company, ext string, at time.Time, facet func(*userRec) time.Time) bool {
@@ -157,17 +214,54 @@ func (b *Board) staleUser(company, ext string, at time.Time, facet func(*userRec
 	return ok && at.Before(facet(u))
 }
 
+// applyTelephony records one device's report (see Telephony) and sets the
+// user's telephony to the busiest of their devices'.
 func (b *Board) applyTelephony(company string, at time.Time, t *Telephony) {
 	ext := b.resolve(company, t.Extension, t.Email)
-	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.TelAt }) {
+	if ext == "" {
 		return
 	}
-	b.learnUser(company, ext, t.Email, "", "", "")
+	if u, ok := b.users[key{company, ext}]; ok {
+		if i := slices.IndexFunc(u.Devices, func(d deviceReport) bool { return d.Device == t.Device }); i >= 0 && at.Before(u.Devices[i].At) {
+			return
+		}
+	}
+	if b.learnUser(company, ext, t.Email, "", "", "") == "" {
+		return
+	}
 	u := b.users[key{company, ext}]
-	u.TelAt = at
+	rep := deviceReport{Device: t.Device, Status: cmp.Or(strings.ToLower(t.Status), TelUnknown), At: at}
+	devs := slices.Clone(u.Devices) // stored slices are never mutated in place
+	i, found := slices.BinarySearchFunc(devs, t.Device, func(d deviceReport, id string) int { return strings.Compare(d.Device, id) })
+	switch {
+	case found:
+		devs[i] = rep
+	case len(devs) >= b.opts.Limits.Devices:
+		b.hit(LimitDevices)
+		oldest := 0
+		for j := range devs {
+			if devs[j].At.Before(devs[oldest].At) {
+				oldest = j
+			}
+		}
+		devs = slices.Delete(devs, oldest, oldest+1)
+		i, _ = slices.BinarySearchFunc(devs, t.Device, func(d deviceReport, id string) int { return strings.Compare(d.Device, id) })
+		fallthrough
+	default:
+		devs = slices.Insert(devs, i, rep)
+	}
+	u.Devices = devs
+	if at.After(u.TelAt) {
+		u.TelAt = at
+	}
 	u.TelephonyReported = true
-	u.Telephony = cmp.Or(strings.ToLower(t.Status), TelUnknown)
-	if u.Telephony == TelTalking {
+	u.Telephony = devs[0].Status
+	for _, d := range devs[1:] {
+		if busyness(d.Status) > busyness(u.Telephony) {
+			u.Telephony = d.Status
+		}
+	}
+	if rep.Status == TelTalking && u.Telephony == TelTalking {
 		b.inferAnswer(u, at)
 	}
 }
@@ -177,12 +271,14 @@ func (b *Board) applyPresence(company string, at time.Time, p *Presence) {
 	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.PresAt }) {
 		return
 	}
-	b.learnUser(company, ext, p.Email, "", "", "")
+	if b.learnUser(company, ext, p.Email, "", "", "") == "" {
+		return
+	}
 	u := b.users[key{company, ext}]
 	u.PresAt = at
 	u.Status = cmp.Or(strings.ToLower(p.Status), StatusAvailable)
 	u.Message = p.Message
-	u.Until = p.Until.UTC()
+	u.Until = within(p.Until, maxTime, time.Time{})
 	u.Location = p.Location
 }
 
@@ -191,7 +287,9 @@ func (b *Board) applyConfPresence(company string, at time.Time, p *ConferencePre
 	if ext == "" || b.staleUser(company, ext, at, func(u *userRec) time.Time { return u.ConfAt }) {
 		return
 	}
-	b.learnUser(company, ext, p.Email, "", "", "")
+	if b.learnUser(company, ext, p.Email, "", "", "") == "" {
+		return
+	}
 	u := b.users[key{company, ext}]
 	u.ConfAt = at
 	u.ConfJoined = p.Joined

@@ -34,6 +34,34 @@ type File struct {
 	Displays       []Display     `yaml:"displays,omitempty"`
 	// Queues override the board's default alert thresholds for some queues.
 	Queues []Queue `yaml:"queues,omitempty"`
+	// Limits bound, per company, what events can make the board keep.
+	Limits Limits `yaml:"limits,omitempty"`
+}
+
+// Limits are the board's per-company bounds (board.Limits); zero or absent
+// takes the board's default.
+type Limits struct {
+	Users        int `yaml:"users_per_company,omitempty"`
+	Calls        int `yaml:"calls_per_company,omitempty"`
+	Conferences  int `yaml:"conferences_per_company,omitempty"`
+	Tombstones   int `yaml:"ended_calls_per_company,omitempty"`
+	QueueMembers int `yaml:"queue_members_per_company,omitempty"`
+	Devices      int `yaml:"devices_per_user,omitempty"`
+}
+
+// Locations are the time zones of the companies whose integrations set
+// one (validated by Validate), by company.
+func (f *File) Locations() map[string]*time.Location {
+	out := map[string]*time.Location{}
+	for _, in := range f.Integrations {
+		if in.Timezone == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(in.Timezone); err == nil {
+			out[in.Company] = loc
+		}
+	}
+	return out
 }
 
 // Queue sets when one queue's row turns amber and red on the board: at
@@ -66,6 +94,10 @@ type Integration struct {
 	// integration. Without secrets, the wallboard's own AWS secret access
 	// key is used, as Wildix's sample does.
 	SQSQueueURL string `yaml:"sqs_queue_url,omitempty"`
+	// Timezone is the company's day boundary for today's figures, an IANA
+	// name such as "Europe/Rome"; empty: the -timezone default. Every
+	// integration of one company that sets it must agree.
+	Timezone string `yaml:"timezone,omitempty"`
 }
 
 // Role says what a user may see.
@@ -187,6 +219,7 @@ func (f *File) Validate() error {
 	}
 
 	ids := map[string]bool{}
+	zones := map[string]string{}
 	for i, in := range f.Integrations {
 		name := fmt.Sprintf("integrations[%d]", i)
 		switch {
@@ -206,6 +239,26 @@ func (f *File) Validate() error {
 			if s == "" {
 				bad("%s (%s): a secret is empty", name, in.ID)
 			}
+		}
+		if in.Timezone != "" {
+			if _, err := time.LoadLocation(in.Timezone); err != nil {
+				bad("%s (%s): timezone %q is not a known time zone such as \"Europe/Rome\"", name, in.ID, in.Timezone)
+			} else if z, ok := zones[in.Company]; ok && z != in.Timezone {
+				bad("%s (%s): timezone %q differs from %q set for company %q by another integration", name, in.ID, in.Timezone, z, in.Company)
+			}
+			zones[in.Company] = in.Timezone
+		}
+	}
+	for _, l := range []struct {
+		name string
+		v    int
+	}{
+		{"users_per_company", f.Limits.Users}, {"calls_per_company", f.Limits.Calls},
+		{"conferences_per_company", f.Limits.Conferences}, {"ended_calls_per_company", f.Limits.Tombstones},
+		{"queue_members_per_company", f.Limits.QueueMembers}, {"devices_per_user", f.Limits.Devices},
+	} {
+		if l.v < 0 {
+			bad("limits: %s must not be negative", l.name)
 		}
 	}
 

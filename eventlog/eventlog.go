@@ -326,16 +326,24 @@ func (l *Log) setup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("eventlog: create or update stream %s on %s: %w", l.opts.Stream, l.where(), err)
 	}
-	l.snaps, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+	l.snaps, err = l.createSnapshotBucket(ctx)
+	return err
+}
+
+// createSnapshotBucket creates the snapshot bucket or updates its
+// configuration. The handle it returns names the bucket: one made before
+// the bucket was deleted and created again keeps working.
+func (l *Log) createSnapshotBucket(ctx context.Context) (jetstream.ObjectStore, error) {
+	snaps, err := l.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
 		Bucket:      l.snapshotBucket(),
 		Description: "latest wallboard snapshot",
 		Storage:     jetstream.FileStorage,
 		Replicas:    l.opts.Replicas,
 	})
 	if err != nil {
-		return fmt.Errorf("eventlog: create or update snapshot bucket %s on %s: %w", l.snapshotBucket(), l.where(), err)
+		return nil, fmt.Errorf("eventlog: create or update snapshot bucket %s on %s: %w", l.snapshotBucket(), l.where(), err)
 	}
-	return nil
+	return snaps, nil
 }
 
 func (l *Log) snapshotBucket() string { return l.opts.Stream + "_SNAPSHOTS" }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -24,8 +25,15 @@ const (
 //
 // A snapshot older than the stored one (a lower seq, saved by a node that is
 // behind) is not stored: SaveSnapshot returns nil and the newer one stays.
+// If the snapshot bucket was deleted, SaveSnapshot creates it again.
 func (l *Log) SaveSnapshot(ctx context.Context, seq uint64, data []byte) error {
 	stored, err := l.snapshotSeq(ctx)
+	if bucketMissing(err) {
+		l.log.Warn("Snapshot bucket missing; creating it again", "bucket", l.snapshotBucket())
+		if _, err = l.createSnapshotBucket(ctx); err == nil {
+			stored, err = l.snapshotSeq(ctx)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -81,6 +89,13 @@ func (l *Log) snapshotSeq(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("eventlog: read stored snapshot info: %w", err)
 	}
 	return seqOf(info)
+}
+
+// bucketMissing reports whether err says the snapshot bucket does not
+// exist. A read from a deleted bucket finds no stream to answer it.
+func bucketMissing(err error) bool {
+	return errors.Is(err, jetstream.ErrBucketNotFound) || errors.Is(err, jetstream.ErrStreamNotFound) ||
+		errors.Is(err, nats.ErrNoResponders)
 }
 
 func seqOf(info *jetstream.ObjectInfo) (uint64, error) {

@@ -45,6 +45,9 @@ type client struct {
 	closeCode int    // the code stop was called with
 
 	readerDone chan struct{} // closed when readPump returns
+	// unwatch stops watching the client's lifetime (see WithLifetime);
+	// nil without one. Set before the pumps start.
+	unwatch func() bool
 }
 
 func newClient(h *Hub, conn *websocket.Conn) *client {
@@ -240,6 +243,9 @@ func (c *client) writeNext(pinger *time.Timer) bool {
 // answer it (so that the client sees a clean close), and closes the
 // connection once the reader has returned.
 func (c *client) close(t *topic) {
+	if c.unwatch != nil {
+		c.unwatch()
+	}
 	writeWait := c.hub.opts.WriteWait
 	c.mu.Lock()
 	code, messages, bytes := c.closeCode, c.queue.len(), c.queued

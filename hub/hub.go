@@ -68,6 +68,23 @@ const (
 	closeNormal = websocket.CloseNormalClosure // 1000
 )
 
+// CloseEnded is the close code of a client whose lifetime (see
+// WithLifetime) ended: the credential it connected with was revoked or has
+// expired, so reconnecting needs a new one (as HTTP's 401 says).
+const CloseEnded = 4401
+
+// lifetimeKey is the request context key of WithLifetime.
+type lifetimeKey struct{}
+
+// WithLifetime returns a copy of r whose WebSocket, once Serve has
+// upgraded it, is closed with CloseEnded when ctx ends: for example when
+// the session it was opened with is revoked or expires. (r's own context
+// cannot serve: net/http cancels it as soon as the handler returns, while
+// the connection lives on.)
+func WithLifetime(r *http.Request, ctx context.Context) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), lifetimeKey{}, ctx))
+}
+
 // ErrClosed is returned by Serve once Shutdown has begun.
 var ErrClosed = errors.New("hub: shut down")
 
@@ -218,6 +235,8 @@ func New(logger *slog.Logger, opts Options) *Hub {
 // Publish to topic waits for it, first should be quick, and it must not call
 // Publish or Broadcast, which would deadlock.
 //
+// A request from WithLifetime bounds the connection's life.
+//
 // On error the response has been written (403 for a refused Origin, 400 for a
 // bad handshake, 503 after Shutdown began, with ErrClosed) and the caller must
 // not write to w.
@@ -254,6 +273,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, first 
 	}()
 	t.subscribe(c, first)
 	subscribed = true
+	if life, ok := r.Context().Value(lifetimeKey{}).(context.Context); ok {
+		c.unwatch = context.AfterFunc(life, func() { c.stop(CloseEnded) })
+	}
 
 	go c.readPump()
 	go c.writePump(t)

@@ -278,7 +278,7 @@ func TestWriter_dropsClientThatStopsReading(t *testing.T) {
 		if got := s.hub.Stats().Clients; got != 1 {
 			t.Errorf("Clients just before WriteWait = %d, want 1", got)
 		}
-		time.Sleep(1)
+		time.Sleep(time.Nanosecond) // the first instant past WriteWait
 		synctest.Wait()
 		if got := s.hub.Stats().Clients; got != 0 {
 			t.Errorf("Clients %v after the write began = %d, want 0", time.Since(start), got)

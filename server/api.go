@@ -82,6 +82,7 @@ type (
 		Missed     int        `json:"missedToday"`
 		WaitTotal  float64    `json:"waitSecondsToday"`
 		TalkTotal  float64    `json:"talkSecondsToday"`
+		HoldTotal  float64    `json:"holdSecondsToday"`
 	}
 	apiAgent struct {
 		Company   string  `json:"company"`
@@ -89,6 +90,7 @@ type (
 		Answered  int     `json:"answeredToday"`
 		Missed    int     `json:"missedToday"`
 		TalkTotal float64 `json:"talkSecondsToday"`
+		HoldTotal float64 `json:"holdSecondsToday"`
 	}
 )
 
@@ -114,11 +116,18 @@ func (s *Server) handleState(c echo.Context) error {
 }
 
 // newAPIState maps a snapshot to the API's JSON, keeping one company when
-// company is not empty.
+// company is not empty. Seq and day are then that company's own (see
+// board.CompanyState): the board-wide seq moves with every company's
+// activity, and one tenant must not see another's.
 func newAPIState(snap board.Snapshot, company string) apiState {
 	keep := func(c string) bool { return company == "" || c == company }
+	seq, day := snap.Seq, snap.Day
+	if company != "" {
+		cs := snap.Company(company)
+		seq, day = cs.Seq, cs.Day
+	}
 	out := apiState{
-		Seq: snap.Seq, Day: snap.Day,
+		Seq: seq, Day: day,
 		Users: []apiUser{}, Calls: []apiCall{}, Conferences: []apiConference{},
 		Queues: []apiQueue{}, Agents: []apiAgent{},
 	}
@@ -171,7 +180,7 @@ func newAPIState(snap board.Snapshot, company string) apiState {
 		}
 		out.Queues = append(out.Queues, apiQueue{
 			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
-			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(),
+			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
 		})
 	}
 	for _, a := range snap.Agents {
@@ -179,21 +188,30 @@ func newAPIState(snap board.Snapshot, company string) apiState {
 			continue
 		}
 		out.Agents = append(out.Agents, apiAgent{
-			Company: a.Company, Extension: a.Extension, Answered: a.Answered, Missed: a.Missed, TalkTotal: a.TalkTotal.Seconds(),
+			Company: a.Company, Extension: a.Extension, Answered: a.Answered, Missed: a.Missed, TalkTotal: a.TalkTotal.Seconds(), HoldTotal: a.HoldTotal.Seconds(),
 		})
 	}
 	return out
 }
 
 // callParties lists everyone on a call once, in leg order: callers first.
+// A person is one party whatever device they use: local parties are told
+// apart by extension, remote ones by number.
 func callParties(call board.Call) []apiParty {
 	parties := []apiParty{}
-	seen := map[board.Party]bool{}
+	seen := map[[3]string]bool{}
 	add := func(p board.Party) {
-		if seen[p] {
+		id := [3]string{"remote", p.Phone, p.Name}
+		if p.Local {
+			id = [3]string{"local", p.Extension, p.Email}
+			if p.Extension != "" {
+				id[2] = ""
+			}
+		}
+		if seen[id] {
 			return
 		}
-		seen[p] = true
+		seen[id] = true
 		parties = append(parties, apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local})
 	}
 	for _, leg := range call.Legs {

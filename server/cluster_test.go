@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -97,7 +99,7 @@ func TestClusterConverges(t *testing.T) {
 		_, body := sim.Next()
 		events = append(events, body)
 	}
-	want, stored := wildixtest.Reference(t, board.Options{}, events)
+	_, stored := wildixtest.Reference(t, board.Options{}, events)
 
 	nodes := []*node{
 		startNode(t, cluster.URL()),
@@ -134,6 +136,9 @@ func TestClusterConverges(t *testing.T) {
 	if last != uint64(stored) {
 		t.Fatalf("log holds %d entries, want %d distinct events", last, stored)
 	}
+	// The reference sees the receive times the ingress logged: they are the
+	// board's clock.
+	want, _ := wildixtest.ReferenceReceived(t, board.Options{}, events, receipts(t, nodes[0].log, last))
 	t.Logf("%d events posted (%d distinct stored), board seq %d, NATS node 1 killed after event %d", len(events), stored, want.Seq(), half)
 	wantBytes, _ := want.MarshalBinary()
 	for i, n := range nodes {
@@ -146,6 +151,27 @@ func TestClusterConverges(t *testing.T) {
 			t.Errorf("node %d differs from the reference:\n%s", i, firstDiff(got, wantBytes))
 		}
 	}
+}
+
+// receipts returns the receive time the ingress logged with each entry up
+// to last, by the SHA-256 of its body (the entry's id).
+func receipts(t *testing.T, log EventLog, last uint64) func([32]byte) time.Time {
+	t.Helper()
+	at := make(map[string]time.Time, last)
+	errDone := errors.New("done")
+	err := log.Consume(contextTimeout(t, 30*time.Second), 0, func(e eventlog.Entry) error {
+		if r, err := time.Parse(time.RFC3339Nano, e.Header[headerReceived]); err == nil {
+			at[e.ID] = r
+		}
+		if e.Seq >= last {
+			return errDone
+		}
+		return nil
+	})
+	if !errors.Is(err, errDone) {
+		t.Fatalf("read receive times: %v", err)
+	}
+	return func(sum [32]byte) time.Time { return at[hex.EncodeToString(sum[:])] }
 }
 
 func contextTimeout(t *testing.T, d time.Duration) context.Context {

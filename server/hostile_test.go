@@ -180,10 +180,12 @@ func TestHostileRequestsChangeNothing(t *testing.T) {
 		webhook("type not a string", []byte(`{"id":"x","company":"it_w900001","integrationId":"intaaa","type":7,"data":{}}`), secretA, http.StatusBadRequest),
 		webhook("data of the wrong type", bytes.Replace(valid, []byte(`"data":{`), []byte(`"data":["x",{`), 1), secretA, http.StatusBadRequest),
 		webhook("unknown event type", []byte(`{"id":"x","company":"it_w900001","integrationId":"intaaa","time":1,"type":"fax:received","data":{}}`), secretA, http.StatusAccepted),
-		webhook("form content type", valid, secretA, http.StatusUnsupportedMediaType, withHeader("Content-Type", "application/x-www-form-urlencoded")),
-		webhook("text/plain content type", valid, secretA, http.StatusUnsupportedMediaType, withHeader("Content-Type", "text/plain")),
-		webhook("multipart content type", valid, secretA, http.StatusUnsupportedMediaType, withHeader("Content-Type", "multipart/form-data; boundary=x")),
-		webhook("malformed content type", valid, secretA, http.StatusUnsupportedMediaType, withHeader("Content-Type", "application/json; ===")),
+		// Another Content-Type than JSON is refused unless the body is both
+		// signed and JSON (which is accepted: TestSignedJSONAnyContentType).
+		webhook("form content type, unsigned", valid, "", http.StatusUnsupportedMediaType, withHeader("Content-Type", "application/x-www-form-urlencoded")),
+		webhook("text/plain content type, signed form", []byte("type=presence:telephony&integrationId=intaaa"), secretA, http.StatusUnsupportedMediaType, withHeader("Content-Type", "text/plain")),
+		webhook("multipart content type, another tenant's secret", valid, secretB, http.StatusUnsupportedMediaType, withHeader("Content-Type", "multipart/form-data; boundary=x")),
+		webhook("malformed content type, bad signature", valid, "", http.StatusUnsupportedMediaType, withHeader("Content-Type", "application/json; ==="), sigOf("guessed-secret", valid)),
 		{name: "GET on the webhook", method: http.MethodGet, path: "/webhooks/wildix", want: http.StatusMethodNotAllowed},
 		{name: "state of another tenant", method: http.MethodGet, path: "/api/v1/state?company=" + tenantB, want: http.StatusForbidden, mods: []func(*http.Request){withDisplay(displayA)}},
 		{name: "state without credentials", method: http.MethodGet, path: "/api/v1/state", want: http.StatusUnauthorized},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,26 +43,31 @@ type ingressResponse struct {
 // signature over the exact bytes received (and the event's company against
 // its integration), decode, store durably, answer.
 // Nothing reaches the board unless the answer is 2xx, and the 2xx is sent
-// only once the event is in the log.
+// only once the event is in the log. A signed body that is valid JSON is
+// accepted whatever its Content-Type says (a proxy may relabel it); one that
+// is not labelled JSON gets 415 unless it is both. Every refusal is logged
+// once, rate-limited (see reject).
 func (s *Server) handleWebhook(c echo.Context) error {
 	r := c.Request()
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.BodyLimit))
+	body, err := io.ReadAll(r.Body) // bounded by limitBodies
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.metrics.countEvent(TransportWebhook, "", outcomeTooLarge)
-			return errorJSON(c, http.StatusRequestEntityTooLarge, "The body is larger than the limit of "+formatBytes(s.cfg.BodyLimit)+".")
+			return s.reject(c, http.StatusRequestEntityTooLarge, "too_large", "The body is larger than the limit of "+formatBytes(s.cfg.BodyLimit)+".")
 		}
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
 		return errorJSON(c, http.StatusBadRequest, "The body could not be read.")
 	}
 
-	if !jsonContentType(r.Header.Get(echo.HeaderContentType)) {
-		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
-		return errorJSON(c, http.StatusUnsupportedMediaType, "The body must be JSON (Content-Type: application/json).")
+	status, reason, msg := s.verifyWebhook(body, r.Header.Get("X-Signature"))
+	if !jsonContentType(r.Header.Get(echo.HeaderContentType)) && (status != 0 || !json.Valid(body)) {
+		if status == 0 {
+			s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
+		}
+		return s.reject(c, http.StatusUnsupportedMediaType, "not_json", "The body must be JSON (Content-Type: application/json).")
 	}
-	if status, msg := s.verifyWebhook(body, r.Header.Get("X-Signature")); status != 0 {
-		return errorJSON(c, status, msg)
+	if status != 0 {
+		return s.reject(c, status, reason, msg)
 	}
 
 	res, err := s.Accept(r.Context(), body, TransportWebhook)
@@ -76,9 +83,52 @@ func (s *Server) handleWebhook(c echo.Context) error {
 	return c.JSON(http.StatusOK, ingressResponse{Status: "accepted", Duplicate: res.Duplicate})
 }
 
+// rejectionLogInterval is how often each kind of refused webhook may be
+// logged; the lines held back in between are counted in the next one.
+const rejectionLogInterval = 10 * time.Second
+
+// reject answers a refused webhook and logs it at info with the reason and
+// the remote address, never the body: at most one line per reason every
+// rejectionLogInterval, so that a flood cannot fill the disk.
+func (s *Server) reject(c echo.Context, status int, reason, msg string) error {
+	if ok, held := s.rejections.allow(reason, time.Now()); ok {
+		s.logger.Info("Webhook refused", slog.Int("status", status), slog.String("reason", reason),
+			slog.String("remote", c.RealIP()), slog.Int("suppressed", held))
+	}
+	return errorJSON(c, status, msg)
+}
+
+// logLimiter lets through at most one log line per key and interval,
+// counting those it holds back. Keys are a fixed set (reasons).
+type logLimiter struct {
+	interval time.Duration
+	mu       sync.Mutex
+	last     map[string]time.Time
+	held     map[string]int
+}
+
+func newLogLimiter(interval time.Duration) *logLimiter {
+	return &logLimiter{interval: interval, last: map[string]time.Time{}, held: map[string]int{}}
+}
+
+// allow reports whether a line for key may be logged now, and how many were
+// held back since the last one.
+func (l *logLimiter) allow(key string, now time.Time) (ok bool, held int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if last, seen := l.last[key]; seen && now.Sub(last) < l.interval {
+		l.held[key]++
+		return false, 0
+	}
+	held = l.held[key]
+	l.last[key], l.held[key] = now, 0
+	return true, held
+}
+
 // verifyWebhook checks that body was signed by its sender and that the
 // sender may speak for the event's company. It returns 0 when it may be
-// accepted, else the status and sentence to answer:
+// accepted, else the status, a reason for the log and the sentence to
+// answer:
 //
 //   - a signature by one of Config.Secrets is accepted for any company (a
 //     single-company setup);
@@ -92,17 +142,17 @@ func (s *Server) handleWebhook(c echo.Context) error {
 // selects only which secrets to check. A body that does not decode is
 // checked against every integration's secrets, so that its signer gets the
 // 400 it would get with a single secret.
-func (s *Server) verifyWebhook(body []byte, sig string) (status int, msg string) {
+func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg string) {
 	if len(s.cfg.Secrets) == 0 && len(s.integrations) == 0 {
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-		return http.StatusUnauthorized, "Webhooks are not enabled: no webhook secret is configured."
+		return http.StatusUnauthorized, "no_secret_configured", "Webhooks are not enabled: no webhook secret is configured."
 	}
 	if sig == "" {
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-		return http.StatusUnauthorized, "The x-signature header is missing."
+		return http.StatusUnauthorized, "no_signature", "The x-signature header is missing."
 	}
 	if len(s.cfg.Secrets) > 0 && wildix.Verify(body, sig, s.cfg.Secrets) {
-		return 0, ""
+		return 0, "", ""
 	}
 	env, err := wildix.Decode(body)
 	if err != nil {
@@ -112,23 +162,24 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, msg string)
 		// the configuration.
 		for _, in := range s.integrations {
 			if wildix.Verify(body, sig, in.Secrets) {
-				return 0, ""
+				return 0, "", ""
 			}
 		}
 	} else if in, ok := s.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
 		if env.Company != in.Company {
 			s.metrics.countEvent(TransportWebhook, s.metrics.typeLabel(env.Type), outcomeWrongTenant)
-			return http.StatusForbidden, "The event's company is not the company of its integration."
+			return http.StatusForbidden, "wrong_company", "The event's company is not the company of its integration."
 		}
-		return 0, ""
+		return 0, "", ""
 	}
 	s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
-	return http.StatusUnauthorized, "The x-signature header does not match the body for any configured secret."
+	return http.StatusUnauthorized, "bad_signature", "The x-signature header does not match the body for any configured secret."
 }
 
-// jsonContentType reports whether a webhook's Content-Type may be JSON:
-// absent, or application/json with any parameters. A form or text/plain
-// post, all a cross-site page can send without a preflight, is refused.
+// jsonContentType reports whether a webhook's Content-Type says JSON:
+// absent, or application/json with any parameters. A body labelled
+// otherwise (a form or text/plain post is all a cross-site page can send
+// without a preflight) must be both signed and JSON.
 func jsonContentType(v string) bool {
 	if v == "" {
 		return true

@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/hub"
 	"github.com/wallboard/wallboard/wildix"
 )
@@ -26,6 +28,9 @@ type metrics struct {
 	snapshotErrors prometheus.Counter
 	snapshotTime   prometheus.Gauge
 	snapshotBytes  prometheus.Gauge
+	logins         *prometheus.CounterVec
+	// connsRefused counts connections closed at accept, over a cap.
+	connsRefused atomic.Uint64
 }
 
 func newMetrics(h *hub.Hub) *metrics {
@@ -60,7 +65,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		}),
 		snapshotErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wallboard_snapshot_errors_total",
-			Help: "Board snapshots that could not be saved.",
+			Help: "Board snapshots that could not be saved or loaded.",
 		}),
 		snapshotTime: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "wallboard_snapshot_timestamp_seconds",
@@ -70,12 +75,20 @@ func newMetrics(h *hub.Hub) *metrics {
 			Name: "wallboard_snapshot_bytes",
 			Help: "Size of the last saved board snapshot.",
 		}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wallboard_logins_total",
+			Help: "Login attempts, by outcome (ok, failed, throttled).",
+		}, []string{"outcome"}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.events, m.appendSeconds, m.applySeconds, m.boardSeq, m.logSeq,
-		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes,
+		m.consumeErrors, m.snapshotErrors, m.snapshotTime, m.snapshotBytes, m.logins,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "wallboard_connections_refused_total",
+			Help: "Connections closed as soon as accepted: over the cap in total or per client address.",
+		}, func() float64 { return float64(m.connsRefused.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "wallboard_ws_clients",
 			Help: "WebSocket clients connected now.",
@@ -122,4 +135,45 @@ func (m *metrics) countEvent(transport, typ, outcome string) {
 		typ = "none"
 	}
 	m.events.WithLabelValues(transport, typ, outcome).Inc()
+}
+
+// boardCollector exports what the board corrected or refused (its
+// Counters), read under the state's read lock at each scrape so that the
+// apply path pays nothing for it.
+type boardCollector struct {
+	st        *state
+	timeFixes *prometheus.Desc
+	limitHits *prometheus.Desc
+}
+
+// watchBoard registers the board's counters:
+// wallboard_event_time_fixes_total{reason} (events whose own time was not
+// believed, by board.TimeFix) and wallboard_board_limit_hits_total{limit}
+// (entities a company's board.Limits stopped, by board.Limit).
+func (m *metrics) watchBoard(st *state) {
+	m.registry.MustRegister(&boardCollector{
+		st: st,
+		timeFixes: prometheus.NewDesc("wallboard_event_time_fixes_total",
+			"Events whose own time was not believed, by reason: missing, seconds (converted), before_2000 and future (the receive time used instead), refused (ignored).",
+			[]string{"reason"}, nil),
+		limitHits: prometheus.NewDesc("wallboard_board_limit_hits_total",
+			"Times a per-company limit stopped the board creating an entity (tombstones: evicted the oldest), by limit.",
+			[]string{"limit"}, nil),
+	})
+}
+
+func (c *boardCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.timeFixes
+	ch <- c.limitHits
+}
+
+func (c *boardCollector) Collect(ch chan<- prometheus.Metric) {
+	var counters board.Counters
+	c.st.read(func(b *board.Board, _ uint64) { counters = b.Counters() })
+	for _, fix := range []board.TimeFix{board.TimeMissing, board.TimeSeconds, board.TimeTooOld, board.TimeFuture, board.TimeRefused} {
+		ch <- prometheus.MustNewConstMetric(c.timeFixes, prometheus.CounterValue, float64(counters.TimeFixes[fix]), string(fix))
+	}
+	for _, l := range []board.Limit{board.LimitUsers, board.LimitCalls, board.LimitConferences, board.LimitTombstones, board.LimitQueueMembers, board.LimitDevices} {
+		ch <- prometheus.MustNewConstMetric(c.limitHits, prometheus.CounterValue, float64(counters.LimitHits[l]), string(l))
+	}
 }

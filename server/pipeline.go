@@ -131,25 +131,43 @@ type snapshot struct {
 	data []byte
 }
 
-// restore loads the latest snapshot into the board.
+// restore loads the latest snapshot into the board. A snapshot that cannot
+// be loaded or decoded (corrupted or truncated bytes, another format
+// version, a missing bucket) never stops the start: the board starts empty
+// and run rebuilds it by replaying the whole log, and the warning says so.
+// Only ctx ending is an error.
 func (p *pipeline) restore(ctx context.Context) error {
 	seq, data, err := p.log.LoadSnapshot(ctx)
 	if err != nil {
-		return fmt.Errorf("load snapshot: %w", err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("load snapshot: %w", ctx.Err())
+		}
+		p.snapshotUnusable(err)
+		return nil
 	}
 	if data == nil {
 		return nil
 	}
 	p.state.mu.Lock()
 	defer p.state.mu.Unlock()
+	// UnmarshalBinary changes the board only when the whole snapshot decodes.
 	if err := p.state.board.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("restore snapshot at log seq %d: %w", seq, err)
+		p.snapshotUnusable(fmt.Errorf("decode snapshot at log seq %d (%d bytes): %w", seq, len(data), err))
+		return nil
 	}
 	p.state.logSeq = seq
 	p.savedSeq = seq
 	p.state.advance(seq)
 	p.logger.Info("Restored snapshot", slog.Uint64("log_seq", seq), slog.Uint64("board_seq", p.state.board.Seq()))
 	return nil
+}
+
+// snapshotUnusable reports a snapshot that cannot be used; the board is
+// rebuilt from the log instead. If the log no longer holds its first
+// entries, run reports the range that is lost.
+func (p *pipeline) snapshotUnusable(err error) {
+	p.metrics.snapshotErrors.Inc()
+	p.logger.Warn("Snapshot unusable; rebuilding the board by replaying the event log from its start", slog.Any("error", err))
 }
 
 // run consumes the log until ctx ends.
@@ -260,14 +278,20 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 	return nil
 }
 
-// entryEvents turns a log entry into board events.
+// entryEvents turns a log entry into board events, each carrying the
+// entry's receive time (the header the ingress wrote): the board trusts it,
+// not the event's own time, for its clock (see board.TrustTime). The
+// receive time is read from the log, never from this node's clock, so every
+// node decides alike. A tick's time is its own receive time. An entry
+// without the header (stored by an older version) leaves it zero: the board
+// then believes the event's time within its bounds.
 func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 	if e.Header[headerKind] == kindTick {
 		var t tickBody
 		if err := json.Unmarshal(e.Body, &t); err != nil {
 			return nil, kindTick, fmt.Errorf("decode tick: %w", err)
 		}
-		return []board.Event{{At: t.At, Tick: true}}, kindTick, nil
+		return []board.Event{{At: t.At, Received: t.At, Tick: true}}, kindTick, nil
 	}
 	env, err := wildix.Decode(e.Body)
 	if err != nil {
@@ -276,6 +300,11 @@ func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 	events, err := wildix.Translate(env)
 	if errors.Is(err, wildix.ErrUnknownType) {
 		return nil, env.Type, nil
+	}
+	if received, perr := time.Parse(time.RFC3339Nano, e.Header[headerReceived]); perr == nil {
+		for i := range events {
+			events[i].Received = received
+		}
 	}
 	return events, env.Type, err
 }

@@ -33,7 +33,9 @@ func TestQueueThresholdsReachThePage(t *testing.T) {
 			{Name: "Sales", AmberWaiting: 4, RedWaiting: 8, AmberWait: time.Minute, RedWait: 5 * time.Minute},
 		}
 	})
-	if code, body := h.post(completedQueueCall(testCompany, testCompany+"_1764061200.1", "Support line", ms(0)), testSecret); code/100 != 2 {
+	// Today's figures count records that ended on the day of their receipt:
+	// the call ends now.
+	if code, body := h.post(completedQueueCall(testCompany, testCompany+"_1764061200.1", "Support line", time.Now().UnixMilli()), testSecret); code/100 != 2 {
 		t.Fatalf("post: %d %s", code, body)
 	}
 

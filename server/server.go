@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -61,16 +63,33 @@ type Config struct {
 	// Users). Sessions survive restarts as long as the key does.
 	SessionKey []byte
 	SessionTTL time.Duration // how long a login lasts; default 12h
-	// LoginFailures failed logins per client address and email within
-	// LoginWindow get 429 until the window ends; defaults 5 and 15m.
-	LoginFailures int
-	LoginWindow   time.Duration
+	// Failed logins within LoginWindow (default 15m) that get 429 until
+	// the window ends: LoginFailures per client network and email
+	// (default 5), LoginFailuresPerClient per client network whatever the
+	// email (default 20), LoginFailuresPerAccount per email whatever the
+	// client (default 50). See throttle.go.
+	LoginFailures           int
+	LoginFailuresPerClient  int
+	LoginFailuresPerAccount int
+	LoginWindow             time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; without any, the client is the TCP peer.
 	TrustedProxies []netip.Prefix
 	// MaxSocketsPerClient caps the WebSockets open from one client address;
 	// default 256 (an office behind one NAT address has many browsers).
 	MaxSocketsPerClient int
+	// MaxConns caps the connections open at once (default 8192; keep it
+	// well below the process's open-file limit), and MaxConnsPerClient
+	// those from one client address (default 512; trusted proxies are
+	// exempt). See LimitListener.
+	MaxConns          int
+	MaxConnsPerClient int
+
+	// MetricsToken, when set, is required on /metrics as
+	// "Authorization: Bearer". SeparateMetrics removes /metrics from
+	// Handler, for serving MetricsHandler on a listener of its own.
+	MetricsToken    string
+	SeparateMetrics bool
 
 	BodyLimit int64         // webhook body limit; default 1 MiB
 	ApplyWait time.Duration // how long a webhook waits for the local board to apply it; default 2s
@@ -106,6 +125,12 @@ func (c *Config) setDefaults() {
 	if c.MaxSocketsPerClient <= 0 {
 		c.MaxSocketsPerClient = 256
 	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = defaultMaxConns
+	}
+	if c.MaxConnsPerClient <= 0 {
+		c.MaxConnsPerClient = defaultMaxConnsPerClient
+	}
 }
 
 // Integration is one Wildix webhook integration bound to a company.
@@ -138,6 +163,11 @@ type Server struct {
 	// integrations by ID.
 	integrations map[string]Integration
 	sockets      *clientLimit
+	// bodyLimits is what each route ("METHOD /path") may read of a body;
+	// every other route reads none (see limitBodies).
+	bodyLimits map[string]int64
+	// rejections limits the log lines of refused webhooks.
+	rejections *logLimiter
 
 	checksMu sync.Mutex
 	checks   []readyCheck
@@ -162,10 +192,12 @@ func (s *Server) AddReadyCheck(name string, check func() error) {
 func (s *Server) MetricsRegistry() *prometheus.Registry { return s.metrics.registry }
 
 // New builds a server that stores events in log. It fails when the
-// credentials in cfg are unusable.
+// credentials in cfg are unusable, or when the tables the nodes share
+// (revoked sessions, login failures; kept next to the log) cannot be
+// opened.
 func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.setDefaults()
-	a, err := newAuth(cfg)
+	a, err := newAuth(cfg, sharedTables(log))
 	if err != nil {
 		return nil, err
 	}
@@ -198,8 +230,15 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 
 		integrations: integrations,
 		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
+		bodyLimits: map[string]int64{
+			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
+			http.MethodPost + " /login":           formLimit,
+			http.MethodPost + " /logout":          formLimit,
+		},
+		rejections: newLogLimiter(rejectionLogInterval),
 	}
 	s.metrics.watchLag(log, s.state)
+	s.metrics.watchBoard(s.state)
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
@@ -230,6 +269,7 @@ func (s *Server) Run(ctx context.Context) error {
 	defer cancel()
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
 	go s.heartbeat(ctx)
+	go s.auth.revoked.watch(ctx, s.logger)
 	if err := s.pipe.run(ctx); err != nil {
 		return fmt.Errorf("consume event log: %w", err)
 	}
@@ -282,23 +322,55 @@ func (s *Server) routes() *echo.Echo {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	}
-	e.Use(s.securityHeaders)
+	e.Use(s.securityHeaders, s.limitBodies)
 
 	e.POST("/webhooks/wildix", s.handleWebhook)
 	e.GET("/login", s.handleLoginForm)
 	e.POST("/login", s.handleLogin)
 	e.POST("/logout", s.handleLogout)
-	e.GET("/display/:token", s.handleDisplay)
 	page, api := s.requireViewer(true), s.requireViewer(false)
-	e.GET("/", s.handleBoard, page)
-	e.GET("/agent", s.handleAgent, page)
-	e.GET("/ws", s.handleWS, api)
-	e.GET("/api/v1/state", s.handleState, api)
+	e.GET("/display/:token", s.handleDisplay, noStore)
+	e.GET("/", s.handleBoard, noStore, page)
+	e.GET("/agent", s.handleAgent, noStore, page)
+	e.GET("/ws", s.handleWS, api, s.socketViewer)
+	e.GET("/api/v1/state", s.handleState, noStore, api)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	if !s.cfg.SeparateMetrics {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	return e
+}
+
+// MetricsHandler serves the Prometheus metrics, requiring
+// Config.MetricsToken as a bearer token when one is set.
+func (s *Server) MetricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+	if s.cfg.MetricsToken == "" {
+		return h
+	}
+	want := hashOf(s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get(echo.HeaderAuthorization), "Bearer ")
+		if !ok || !hmac.Equal(hashOf(token), want) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="wallboard metrics"`)
+			w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"Send the metrics token as a Bearer token."}` + "\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// noStore keeps what a viewer was shown out of every cache: answers carry a
+// viewer's data (the API, pages), errors and redirects included.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
 }
 
 // securityHeaders sets the headers every response carries. The pages load

@@ -51,10 +51,10 @@ func legend() []legendEntry {
 		{Label(board.TileRT), "The phone reports a call in progress and another ringing."},
 		{Label(board.TileTalking), "The phone reports a call, or the user is a party of a connected or held call, or is dialling."},
 		{Label(board.TileRinging), "The phone reports ringing, or the user is the callee of a ringing call."},
-		{Label(board.TileDND), "The phone is idle and the user's status is Do not disturb."},
-		{Label(board.TileAway), "The phone is idle and the user's status is Away (or another status)."},
-		{Label(board.TileAvailable), "The phone is registered and idle, and the status is Available (or not set)."},
-		{Label(board.TileOffline), "The phone reports another state, e.g. unregistered."},
+		{Label(board.TileDND), "The phone is idle and the user's status is Do not disturb (or Busy)."},
+		{Label(board.TileAway), "The phone is idle and the user's status is Away."},
+		{Label(board.TileAvailable), "The phone is registered and idle, and the status is Available, not set, or one the PBX does not document (shown as received)."},
+		{Label(board.TileOffline), "The phone reports another state, e.g. unregistered, or the user's status is Offline or Unavailable."},
 		{Label(board.TileUnknown), "Nothing reported yet."},
 	}
 }

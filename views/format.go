@@ -122,10 +122,14 @@ func ReasonText(r board.Reason) string {
 		return "ringing (" + src + ")"
 	case board.ReasonDND:
 		return withMessage("do not disturb", r.Message)
+	case board.ReasonBusy:
+		return withMessage("busy", r.Message)
 	case board.ReasonAway:
 		return withMessage("away", r.Message)
+	case board.ReasonStatusOffline:
+		return withMessage("offline (status "+r.Value+")", r.Message)
 	case board.ReasonStatus:
-		return withMessage("away (status "+r.Value+")", r.Message)
+		return withMessage("status "+r.Value, r.Message)
 	case board.ReasonAvailable:
 		return "available (" + src + ")"
 	case board.ReasonNoPhoneReport:

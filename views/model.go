@@ -301,7 +301,7 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 		}
 		t.Call = &TileCall{
 			Direction: c.Direction,
-			Other:     otherParty(c.Legs[len(c.Legs)-1], u.Extension, aud),
+			Other:     otherParty(userLeg(c, u.Extension), u.Extension, aud),
 			Since:     cmp.Or(c.AnsweredAt, c.StartedAt),
 		}
 		break
@@ -312,6 +312,17 @@ func newTile(u board.User, calls callLookup, aud Audience) Tile {
 // displayName is how u is named: the name, else the email, else the
 // extension.
 func displayName(u board.User) string { return cmp.Or(u.Name, u.Email, u.Extension) }
+
+// userLeg is the newest leg of c naming the local user ext (in a ring-all
+// queue call each agent has a leg of their own), else the newest leg.
+func userLeg(c board.Call, ext string) board.Leg {
+	for _, l := range slices.Backward(c.Legs) {
+		if l.Caller.Local && l.Caller.Extension == ext || l.Callee != nil && l.Callee.Local && l.Callee.Extension == ext {
+			return l
+		}
+	}
+	return c.Legs[len(c.Legs)-1]
+}
 
 // otherParty is the end of leg that is not the local user ext.
 func otherParty(leg board.Leg, ext string, aud Audience) Party {

@@ -2,6 +2,7 @@ package wildix
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,7 +187,7 @@ func translateLiveCall(env Envelope) ([]board.Event, error) {
 		return []board.Event{ev}, nil
 	}
 	flows := d.Flows[:min(len(d.Flows), maxItems)]
-	call := &board.CallUpsert{ID: id, StartedAt: parseTime(d.Start)}
+	call := &board.CallUpsert{ID: id, StartedAt: parseTime(d.Start), Complete: true}
 	allTags := d.Tags
 	for i, f := range flows {
 		if f == nil {
@@ -201,7 +202,7 @@ func translateLiveCall(env Envelope) ([]board.Event, error) {
 			Caller:      f.Caller.party(),
 			Callee:      f.Callee.partyOrNil(),
 			Direction:   direction(f.Direction),
-			State:       legState(f.Status, f.TalkTime.n > 0),
+			State:       flowState(f),
 			Destination: string(f.Destination),
 			Queue:       string(f.QueueName),
 			QueueID:     string(f.QueueID),
@@ -228,11 +229,12 @@ func translateCompletedCall(env Envelope) ([]board.Event, error) {
 		ID:        id,
 		Queue:     string(d.QueueName),
 		Direction: board.DirectionUnknown,
-		Missed:    strings.EqualFold(string(d.CallStatus), "MISSED"),
 		EndedAt:   ev.At,
 	}
 	var answered, rung *board.Party
-	var wait, talk, end int64
+	var statuses, anyAnswered bool
+	var talk, hold, queueWait, end int64
+	var waits []interval
 	for _, f := range d.Flows[:min(len(d.Flows), maxItems)] {
 		if f == nil {
 			continue
@@ -243,34 +245,90 @@ func translateCompletedCall(env Envelope) ([]board.Event, error) {
 		if c.Direction == board.DirectionUnknown {
 			c.Direction = direction(f.Direction)
 		}
-		if d.CallStatus == "" && strings.EqualFold(string(f.CallStatus), "MISSED") {
-			c.Missed = true
-		}
+		ok := flowAnswered(f)
+		statuses = statuses || f.CallStatus != ""
+		anyAnswered = anyAnswered || ok
 		if f.Callee.isLocal() {
 			p := f.Callee.party()
 			rung = &p
-			if f.TalkTime.n > 0 || f.ConnectTime.n > 0 {
+			if ok && answered == nil {
 				answered = &p
 			}
 		}
-		wait += millis(f.WaitTime)
 		talk += millis(f.TalkTime)
+		hold += millis(f.HoldTime)
+		queueWait = max(queueWait, millis(f.QueueTime))
+		waits = append(waits, interval{start: f.StartTime.n, length: millis(f.WaitTime)})
 		end = max(end, f.EndTime.n)
 	}
-	if d.CallStatus == "" && answered != nil {
-		c.Missed = false
+	switch {
+	case statuses || anyAnswered:
+		c.Missed = !anyAnswered
+	default: // no flow says: the record's own status, else nobody talked
+		c.Missed = !strings.EqualFold(string(d.CallStatus), "COMPLETED")
 	}
 	c.Agent = answered
 	if c.Agent == nil {
 		c.Agent = rung
 	}
-	c.Wait = time.Duration(wait) * time.Millisecond
-	c.Talk = time.Duration(talk) * time.Millisecond
+	wait := waitUnion(waits)
+	if q := max(millis(d.QueueTime), queueWait); q > 0 {
+		wait = q
+	}
+	if h := millis(d.HoldTime); h > 0 {
+		hold = h
+	}
+	c.Wait = time.Duration(min(wait, maxCallMillis)) * time.Millisecond
+	c.Talk = time.Duration(min(talk, maxCallMillis)) * time.Millisecond
+	c.Hold = time.Duration(min(hold, maxCallMillis)) * time.Millisecond
 	if end > 0 {
 		c.EndedAt = time.UnixMilli(end).UTC()
 	}
 	ev.Completed = c
 	return []board.Event{ev}, nil
+}
+
+// flowAnswered reports whether a flow of a completed call was answered: its
+// callStatus says COMPLETED (MISSED and every other value say no), or,
+// without a callStatus, it reports talk time. connectTime is the ring time
+// before an answer, not an answer.
+func flowAnswered(f *flow) bool {
+	if f.CallStatus != "" {
+		return strings.EqualFold(string(f.CallStatus), "COMPLETED")
+	}
+	return f.TalkTime.n > 0
+}
+
+// interval is a flow's waiting time: from start (epoch ms; 0 when
+// unknown), length ms.
+type interval struct{ start, length int64 }
+
+// waitUnion is how long the caller waited over all flows: the length of
+// the union of the flows' waiting intervals, so that ring-all flows, which
+// wait in parallel, count once, and flows one after another (a queue, then
+// a transfer) add up. Without start times flows cannot be placed, and the
+// longest wait is taken.
+func waitUnion(ws []interval) int64 {
+	var longest int64
+	placed := true
+	for _, w := range ws {
+		longest = max(longest, w.length)
+		placed = placed && (w.start > 0 || w.length == 0)
+	}
+	if !placed {
+		return longest
+	}
+	ws = slices.DeleteFunc(slices.Clone(ws), func(w interval) bool { return w.length == 0 })
+	slices.SortFunc(ws, func(a, b interval) int { return cmp.Compare(a.start, b.start) })
+	var total, reach int64
+	for _, w := range ws {
+		from, to := max(w.start, reach), w.start+w.length
+		if to > from {
+			total += to - from
+			reach = to
+		}
+	}
+	return total
 }
 
 func translatePresence(env Envelope) ([]board.Event, error) {
@@ -294,6 +352,7 @@ func translatePresence(env Envelope) ([]board.Event, error) {
 			Extension: string(d.Extension),
 			Email:     string(d.Email),
 			Status:    strings.ToLower(string(d.Status)),
+			Device:    string(d.SourceID),
 		}
 	default: // TypePresenceConference
 		var joined bool
@@ -394,6 +453,7 @@ func (p *wireParty) partyOrNil() *board.Party {
 
 func (p *participant) participant() board.ConferenceParticipant {
 	return board.ConferenceParticipant{
+		ID:         firstNonEmpty(string(p.XBSID), string(p.JID)),
 		Extension:  string(p.PBXExtension),
 		Email:      string(p.Email),
 		Name:       string(p.Name),
@@ -441,11 +501,23 @@ func direction(d text) board.Direction {
 	return board.DirectionUnknown
 }
 
+// flowState is a live flow's leg state: ended when its callStatus says it
+// finished, else legState of its status.
+func flowState(f *flow) string {
+	if f.CallStatus != "" {
+		return board.LegEnded
+	}
+	return legState(f.Status, f.TalkTime.n > 0)
+}
+
 // legState maps a call status to a leg state (see Translate). talking says
 // whether the PBX reports talk time, which decides a missing status.
 func legState(status text, talking bool) string {
 	s := strings.ToLower(string(status))
 	switch s {
+	case "completed", "missed", "ended", "end", "hangup", "finished", "terminated",
+		"cancelled", "canceled", "rejected", "busy", "noanswer", "no_answer", "failed":
+		return board.LegEnded
 	case "hold", "on_hold", "onhold":
 		return board.LegHold
 	case "ringing", "connecting", "alerting", "dialing", "calling":

@@ -102,7 +102,8 @@ func TestTranslateFixtures(t *testing.T) {
 					Direction: board.Inbound, State: board.LegRinging,
 					Destination: "+3314000999", Queue: "Sales", QueueID: "5", Trunk: "sip-fr",
 				}},
-				Tags: []string{"new-lead"},
+				Tags:     []string{"new-lead"},
+				Complete: true,
 			}}},
 		},
 		{
@@ -130,6 +131,7 @@ func TestTranslateFixtures(t *testing.T) {
 						Direction: board.DirectionUnknown, State: "parked",
 					},
 				},
+				Complete: true,
 			}}},
 		},
 		{
@@ -174,7 +176,7 @@ func TestTranslateFixtures(t *testing.T) {
 				Subject:   "Weekly planning",
 				StartedAt: mustRFC3339(t, "2023-11-14T22:33:20Z"),
 				Participants: []board.ConferenceParticipant{
-					{Extension: "2101", Email: "ada@example.org", Name: "Ada Lovelace", Department: "Support"},
+					{ID: "x1", Extension: "2101", Email: "ada@example.org", Name: "Ada Lovelace", Department: "Support"},
 					{Email: "guest@example.net", Name: "Guest"},
 				},
 			}}},
@@ -193,6 +195,7 @@ func TestTranslateFixtures(t *testing.T) {
 			want: []board.Event{{Company: company, At: ms(1700000999000), Completed: &board.CompletedCall{
 				ID: "it_q200001_1700000900.3", Queue: "Sales", Direction: board.Inbound,
 				Missed: false, Agent: &edsger,
+				// The flows waited one after the other: 15 s, then 5 s.
 				Wait: 20 * time.Second, Talk: 55 * time.Second, EndedAt: ms(1700000975000),
 			}}},
 		},
@@ -223,6 +226,7 @@ func TestTranslateFixtures(t *testing.T) {
 					Callee:    &board.Party{Local: true, Extension: "2101", Name: "Ada &amp; <i>Co</i>"},
 					Direction: board.Inbound, State: board.LegConnected,
 				}},
+				Complete: true,
 			}}},
 		},
 		{file: "bad_data_type.json", wantErr: wildix.ErrBadData},
@@ -320,7 +324,7 @@ func TestTranslateTolerance(t *testing.T) {
 				Data: []byte(`{"flows":[{"flowIndex":2,"talkTime":"1200","direction":"OUTBOUND"}]}`)},
 			want: []board.Event{{Company: company, At: ms(1), Call: &board.CallUpsert{ID: "c", Legs: []board.Leg{{
 				Index: 2, Direction: board.Outbound, State: board.LegConnected,
-			}}}}},
+			}}, Complete: true}}},
 		},
 		{
 			name: "presence:conference join via string flag",

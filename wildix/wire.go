@@ -206,6 +206,9 @@ type flow struct {
 	ConnectTime number     `json:"connectTime"`
 	TalkTime    number     `json:"talkTime"`
 	WaitTime    number     `json:"waitTime"`
+	QueueTime   number     `json:"queueTime"`
+	HoldTime    number     `json:"holdTime"`
+	StartTime   number     `json:"startTime"`
 	EndTime     number     `json:"endTime"`
 }
 
@@ -218,6 +221,8 @@ type liveCall struct {
 	Tags         []text  `json:"tags"`
 	CallStatus   text    `json:"callStatus"`
 	QueueName    text    `json:"queueName"`
+	QueueTime    number  `json:"queueTime"`
+	HoldTime     number  `json:"holdTime"`
 	EndCause     text    `json:"endCause"`
 	EndCauseStr  text    `json:"endCauseStr"`
 }
@@ -231,6 +236,8 @@ type location struct {
 
 // participant is a conference participant.
 type participant struct {
+	JID          text `json:"jid"`
+	XBSID        text `json:"xbsId"`
 	PBXExtension text `json:"pbxExtension"`
 	Email        text `json:"email"`
 	Name         text `json:"name"`
@@ -242,6 +249,7 @@ type presence struct {
 	common
 	Extension   text         `json:"extension"`
 	Email       text         `json:"email"`
+	SourceID    text         `json:"sourceId"`
 	Status      text         `json:"status"`
 	Message     text         `json:"message"`
 	Until       text         `json:"until"`

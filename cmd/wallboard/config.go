@@ -33,6 +33,8 @@ type config struct {
 	DedupeWindow time.Duration
 	Retention    time.Duration
 	CallTTL      time.Duration
+	ConfTTL      time.Duration
+	ClockSkew    time.Duration
 	TickPeriod   time.Duration
 	DayLocation  *time.Location
 	PublicURL    string
@@ -91,6 +93,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.DurationVar(&cfg.DedupeWindow, "dedupe-window", e.duration("WALLBOARD_DEDUPE_WINDOW", 15*time.Minute), "how long identical webhook bodies are recognised as retries (WALLBOARD_DEDUPE_WINDOW)")
 	fs.DurationVar(&cfg.Retention, "retention", e.duration("WALLBOARD_RETENTION", 7*24*time.Hour), "how long raw events stay in the log (WALLBOARD_RETENTION)")
 	fs.DurationVar(&cfg.CallTTL, "call-ttl", e.duration("WALLBOARD_CALL_TTL", 2*time.Hour), "a call silent this long is dropped from the board (WALLBOARD_CALL_TTL)")
+	fs.DurationVar(&cfg.ConfTTL, "conference-ttl", e.duration("WALLBOARD_CONFERENCE_TTL", 4*time.Hour), "a conference silent this long is dropped from the board (WALLBOARD_CONFERENCE_TTL)")
+	fs.DurationVar(&cfg.ClockSkew, "clock-skew", e.duration("WALLBOARD_CLOCK_SKEW", 5*time.Minute), "how far ahead of its receive time an event's own time is believed (WALLBOARD_CLOCK_SKEW)")
 	fs.DurationVar(&cfg.TickPeriod, "tick-period", e.duration("WALLBOARD_TICK_PERIOD", 15*time.Second), "how often time passes on the board when no event arrives: call expiry, the day's rollover (WALLBOARD_TICK_PERIOD)")
 	tz := fs.String("timezone", env("WALLBOARD_TIMEZONE", "UTC"), "time zone of the day boundary for today's figures (WALLBOARD_TIMEZONE)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("WALLBOARD_PUBLIC_URL", ""), "origin browsers use, e.g. https://board.example.com; overrides public_url of the -config file (WALLBOARD_PUBLIC_URL)")

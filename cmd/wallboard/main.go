@@ -30,7 +30,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wallboard/wallboard/board"
 	configfile "github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
@@ -96,7 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		APIToken:       cfg.APIToken,
 		TrustedProxies: cfg.TrustedProxies,
 		TickPeriod:     cfg.TickPeriod,
-		Board:          board.Options{CallTTL: cfg.CallTTL, Location: cfg.DayLocation},
+		Board:          boardOptions(cfg),
 	}
 	if f := cfg.File; f != nil {
 		for _, in := range f.Integrations {

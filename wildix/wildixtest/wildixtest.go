@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/wildix"
@@ -13,8 +14,19 @@ import (
 
 // Reference returns a board fed every distinct body exactly once, in order,
 // as the ingress stores them: exact retries collapse and unknown event types
-// are not stored. stored is how many entries the event log should hold.
+// are not stored. stored is how many entries the event log should hold. The
+// events carry no receive time; see ReferenceReceived.
 func Reference(tb testing.TB, opts board.Options, bodies [][]byte) (b *board.Board, stored int) {
+	tb.Helper()
+	return ReferenceReceived(tb, opts, bodies, nil)
+}
+
+// ReferenceReceived is Reference with each body's receive time, as the
+// event log recorded it (received returns the zero time for a body it does
+// not know; a nil received knows none). The board's clock is the receive
+// time, so a server's board equals the reference only when both saw the
+// same receive times.
+func ReferenceReceived(tb testing.TB, opts board.Options, bodies [][]byte, received func(sum [32]byte) time.Time) (b *board.Board, stored int) {
 	tb.Helper()
 	b = board.New(opts)
 	seen := make(map[[32]byte]bool, len(bodies))
@@ -36,6 +48,9 @@ func Reference(tb testing.TB, opts board.Options, bodies [][]byte) (b *board.Boa
 		}
 		seen[sum] = true
 		for _, e := range events {
+			if received != nil {
+				e.Received = received(sum)
+			}
 			b.Apply(e)
 		}
 	}
