@@ -10,6 +10,7 @@ import { namedPeople, local, internalCall, queueCall, personName, resetClock } f
 let wb: Wallboard;
 
 test.beforeEach(async () => {
+  resetClock();
   wb = new Wallboard(await freePort());
   await wb.start();
 });
@@ -17,8 +18,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await wb.stop();
 });
-
-test.afterAll(resetClock);
 
 async function postAll(bodies: object[]) {
   for (let i = 0; i < bodies.length; i += 25) {

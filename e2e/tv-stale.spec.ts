@@ -20,9 +20,8 @@ test.afterEach(async () => {
 test('a stale board dims, says "Not live — data from …", stops its timers and returns at once', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
   for (const ext of ['4000', '4001', '4002']) expect(await wb.post(telephony(ext, 'talking'))).toBe(200);
-  // The events are dated 2026-11-25 (later when other specs posted before
-  // in this worker); time flows from half an hour after them, so that
-  // durations read m:ss and tick every second.
+  // The page's time flows from half an hour after the events, whenever
+  // they are dated, so that durations read m:ss and tick every second.
   await page.goto(`${wb.url}/?tv=1`);
   const since = await page.locator('#tiles > [data-extension="4000"] .tile-state > time').getAttribute('data-since');
   await page.clock.install({ time: Date.parse(since!) + 30 * 60_000 });
