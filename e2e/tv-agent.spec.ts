@@ -11,6 +11,7 @@ let wb: Wallboard;
 test.use({ viewport: { width: 390, height: 844 } });
 
 test.beforeEach(async () => {
+  resetClock();
   wb = new Wallboard(await freePort());
   await wb.start();
 });
@@ -18,8 +19,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await wb.stop();
 });
-
-test.afterAll(resetClock);
 
 const N = 40;
 

@@ -1,19 +1,29 @@
 import { company } from './support';
 
-// Signed-event bodies for the TV spec, in the documented Wildix shapes.
+// Signed-event bodies for the TV specs, in the documented Wildix shapes.
 // Each call gets a distinct id and a later time than the one before.
+//
+// The events are dated from 40 minutes ago (the board believes an event's
+// time up to its receipt, counts today's calls in today only and expires
+// calls after their TTL), one second apart; resetClock starts again from
+// there, and each spec calls it before every test so that no test runs
+// ahead of the real time.
 
-const START = Date.parse('2026-11-25T10:00:00Z');
-let clock = START;
+let start = 0;
+let clock = 0;
 let serial = 0;
 
-/**
- * resetClock dates the next events from 10:00 again. Specs that run in one
- * worker share this module: a spec that posts many events calls it when
- * done, so that the next spec's events keep the times it expects.
- */
+/** resetClock dates the next events from 40 minutes ago (today, at the earliest midnight UTC). */
 export function resetClock() {
-  clock = START;
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const midnight = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+  start = clock = Math.max(now - 40 * 60_000, midnight + 1000);
+}
+resetClock();
+
+/** eventsStart is when the first event after resetClock is dated, less a second (ms). */
+export function eventsStart() {
+  return start;
 }
 
 function envelope(type: string, id: string, data: object) {

@@ -10,6 +10,7 @@ import { namedPeople, local, internalCall, queueCall, personName, resetClock } f
 let wb: Wallboard;
 
 test.beforeEach(async () => {
+  resetClock();
   wb = new Wallboard(await freePort());
   await wb.start();
 });
@@ -17,8 +18,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await wb.stop();
 });
-
-test.afterAll(resetClock);
 
 async function postAll(bodies: object[]) {
   for (let i = 0; i < bodies.length; i += 25) {
@@ -199,4 +198,20 @@ test('a name too long for two lines shows as "Given F.", never cut', async ({ br
   await expect(page.locator('[data-extension="4000"] .tile-name')).toHaveText('Bartholomew F.');
   await expect(page.locator('[data-extension="4001"] .tile-name')).toHaveText('Li Chen');
   expect((await measure(page)).problems).toEqual([]);
+});
+
+test('a TV that changes size lays itself out again, still legible and whole', async ({ browser }) => {
+  await company(48, 3);
+  const page = await openTV(browser, screens[0]);
+  const before = await measure(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await expect.poll(async () => (await measure(page)).pages).toBeGreaterThan(before.pages);
+  const after = await measure(page);
+  expect(after.problems).toEqual([]);
+  expect(after.scroll.h).toBeLessThanOrEqual(after.scroll.innerH);
+  expect(after.pages).toBe(Math.ceil(48 / after.shown));
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await expect.poll(async () => (await measure(page)).u).toBe(2);
+  expect((await measure(page)).problems).toEqual([]);
+  await page.context().close();
 });

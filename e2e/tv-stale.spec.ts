@@ -17,12 +17,14 @@ test.afterEach(async () => {
   await wb.stop();
 });
 
-test('a stale board dims, says "Not live — data from …", stops its timers and returns at once', async ({ page }) => {
+test('a stale board dims, says "Not live — data from …", stops its timers and returns at once', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
   for (const ext of ['4000', '4001', '4002']) expect(await wb.post(telephony(ext, 'talking'))).toBe(200);
-  // The events are dated 2026-11-25 09:00; time flows from half an hour
-  // later, so that durations read m:ss and tick every second.
-  await page.clock.install({ time: new Date('2026-11-25T09:30:00Z') });
+  // The page's time flows from half an hour after the events, whenever
+  // they are dated, so that durations read m:ss and tick every second.
+  await page.goto(`${wb.url}/?tv=1`);
+  const since = await page.locator('#tiles > [data-extension="4000"] .tile-state > time').getAttribute('data-since');
+  await page.clock.install({ time: Date.parse(since!) + 30 * 60_000 });
   await page.goto(`${wb.url}/?tv=1`);
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
   await page.evaluate(() => ((window as any).__mark = 'no-reload'));
@@ -43,6 +45,9 @@ test('a stale board dims, says "Not live — data from …", stops its timers an
   const size = await notice.evaluate((el) => ({ font: parseFloat(getComputedStyle(el).fontSize), width: el.getBoundingClientRect().width }));
   expect(size.font).toBeGreaterThanOrEqual(30);
   expect(size.width).toBeGreaterThan(600);
+  const shot = testInfo.outputPath('tv-not-live-1920x1080.png');
+  await page.screenshot({ path: shot });
+  await testInfo.attach('tv-not-live-1920x1080', { path: shot, contentType: 'image/png' });
   // Timers stop: the board does not pretend to count.
   const frozen = await timer.textContent();
   await page.waitForTimeout(2_500);

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Wallboard, company as companyID, freePort, telephony, presence, repoRoot } from './support';
-import { local, internalCall, queueCall, completedCall, namedPeople } from './tv-events';
+import { local, internalCall, queueCall, completedCall, namedPeople, resetClock, eventsStart } from './tv-events';
 
 // The board supervisors leave on the wall: TV layout, filters in the URL,
 // freshness, queue alerts, today's figures, accessibility.
@@ -15,6 +15,7 @@ import { local, internalCall, queueCall, completedCall, namedPeople } from './tv
 let wb: Wallboard;
 
 test.beforeEach(async () => {
+  resetClock();
   wb = new Wallboard(await freePort());
   await wb.start();
 });
@@ -127,8 +128,9 @@ test('screenshots', async ({ page, browser }, testInfo) => {
   await company(60);
   await postAll([queueCall('Support line', '+15550101'), queueCall('Support line', '+15550102')]);
 
-  // The events are dated 2026-11-25 from 09:00 (UTC); show them a while later.
-  await page.clock.setFixedTime(new Date('2026-11-25T10:17:42Z'));
+  // Show the events a while after they happened.
+  const shown = new Date(eventsStart() + 17 * 60_000 + 42_000);
+  await page.clock.setFixedTime(shown);
   await open(page, '?tv=1');
   await expect(page.locator('[data-testid="queue"]')).toHaveAttribute('data-level', 'red');
   await shoot(page, testInfo, 'tv-1920x1080');
@@ -138,7 +140,7 @@ test('screenshots', async ({ page, browser }, testInfo) => {
   await shoot(page, testInfo, 'board-1920x1080');
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await phone.clock.setFixedTime(new Date('2026-11-25T10:17:42Z'));
+  await phone.clock.setFixedTime(shown);
   await phone.goto(`${wb.url}/agent?me=1003`);
   await expect(phone.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
   await shoot(phone, testInfo, 'agent-390x844');
@@ -230,9 +232,9 @@ test('a silent connection (a TV that slept) is dropped and reopened without a re
 });
 
 test('a busy queue raises an alert that can be acknowledged, and sound needs a click', async ({ page }) => {
-  // The queue calls below are dated about 10:00:10; 20 s later, two callers
+  // The queue calls below are dated about 10 s after the events start; 20 s later, two callers
   // waiting make the queue amber (and not the waiting time, which is short).
-  await page.clock.setFixedTime(new Date('2026-11-25T10:00:30Z'));
+  await page.clock.setFixedTime(new Date(eventsStart() + 30_000));
   await floor();
   await open(page);
   const queue = page.locator('[data-testid="queue"][data-queue="Support line"]');
@@ -305,7 +307,7 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
 });
 
 test("a queue's configured thresholds replace the defaults, also for rows pushed later", async ({ page }) => {
-  await page.clock.setFixedTime(new Date('2026-11-25T10:00:30Z'));
+  await page.clock.setFixedTime(new Date(eventsStart() + 30_000));
   await floor();
   await open(page);
   // What the server renders from the configuration file's queues: section.

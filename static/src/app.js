@@ -88,22 +88,18 @@ function onFrame(data) {
 // schedule asks for a render at the next animation frame. A hidden page
 // gets no animation frames, so a timer stands in (browsers slow it down, and
 // frames then are applied together).
+let pending = { frame: 0, timer: 0 };
 function schedule() {
   if (scheduled) return;
   scheduled = true;
-  const id = requestAnimationFrame(render);
-  const timer = setTimeout(() => {
-    cancelAnimationFrame(id);
-    render();
-  }, 250);
-  pendingTimer = timer;
+  pending = { frame: requestAnimationFrame(render), timer: setTimeout(render, 250) };
 }
-let pendingTimer = 0;
 
 function render() {
   if (!scheduled) return;
   scheduled = false;
-  clearTimeout(pendingTimer);
+  cancelAnimationFrame(pending.frame);
+  clearTimeout(pending.timer);
   const now = Date.now();
   const changes = new Changes();
   for (const f of frames.splice(0)) apply(f, changes);

@@ -170,6 +170,15 @@ export class TVLayout {
   names(items) {
     const todo = items.filter((el) => !el.hidden && !el.hasAttribute("data-off") && !this.measured.has(el));
     const names = todo.map((el) => el.querySelector(".tile-name")).filter(Boolean);
+    // A tile fitted before (at another size) starts again from its full name.
+    for (const n of names) {
+      if (n.dataset.full !== undefined) {
+        n.textContent = n.dataset.full;
+        delete n.dataset.full;
+      }
+      n.classList.remove("break");
+    }
+    for (const el of todo) el.removeAttribute("data-crowded");
     const over = (n) => n.scrollHeight > n.clientHeight + 1 || n.scrollWidth > n.clientWidth;
     const long = names.filter(over);
     for (const n of long) {
