@@ -280,13 +280,13 @@ func TestReadTimeoutSparesWebSockets(t *testing.T) {
 	go hs.Serve(h.srv.LimitListener(ln))
 	t.Cleanup(func() { hs.Close() })
 
+	start := time.Now() // before the dial: the server's deadline starts after it
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(30 * time.Second)) // a hang guard
-	start := time.Now()
 	io.WriteString(conn, "POST /webhooks/wildix HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"type\":")
 	_, _ = io.Copy(io.Discard, conn) // until the server hangs up
 	if took := time.Since(start); took < readTimeout || took > 10*readTimeout {
