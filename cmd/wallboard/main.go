@@ -167,6 +167,7 @@ func serve(ctx context.Context, cfg settings, srv *server.Server, ln, metricsLn 
 	logger.Info("Listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", tls),
 		slog.String("event_log", logMode(cfg)), slog.String("secrets", redact(cfg.Secrets)), slog.Int("sqs_queues", len(cfg.SQSQueueURLs)), slog.Bool("demo", cfg.Demo),
 		slog.Int("max_conns", cfg.MaxConns), slog.Int("max_conns_per_client", cfg.MaxConnsPerClient))
+	logger.Info("Open the board", slog.String("url", boardURL(cfg, ln.Addr(), tls)))
 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
@@ -385,4 +386,24 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// boardURL is where a person opens the board: the public URL when set, else
+// the listen address (a wildcard host read as localhost).
+func boardURL(cfg settings, addr net.Addr, tls bool) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL + "/"
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return scheme + "://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port) + "/"
 }

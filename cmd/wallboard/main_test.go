@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,6 +54,8 @@ func TestParseConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad zone", []string{"-timezone", "Mars/Olympus", "-demo"}, nil, "WALLBOARD_TIMEZONE"},
 		{"short dedupe", []string{"-dedupe-window", "1m", "-demo"}, nil, "WALLBOARD_DEDUPE_WINDOW"},
 		{"stray argument", []string{"-demo", "extra"}, nil, `"extra"`},
+		{"no demo people", []string{"-demo", "-demo-users", "0"}, nil, "WALLBOARD_DEMO_USERS"},
+		{"negative demo rate", []string{"-demo", "-demo-rate", "-1"}, nil, "WALLBOARD_DEMO_RATE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +64,35 @@ func TestParseConfigErrorsNameTheSetting(t *testing.T) {
 				t.Fatalf("err = %v, want it to name %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestUsageListsTheSubcommand(t *testing.T) {
+	var out strings.Builder
+	if _, err := parseSettings([]string{"-h"}, envOf(nil), &out); err == nil {
+		t.Fatal("-h parsed without flag.ErrHelp")
+	}
+	if !strings.Contains(out.String(), "wallboard hash-password") {
+		t.Errorf("-h does not list hash-password:\n%s", out.String())
+	}
+}
+
+func TestBoardURL(t *testing.T) {
+	tests := []struct {
+		public, addr, want string
+	}{
+		{"", "[::]:8080", "http://localhost:8080/"},
+		{"", "127.0.0.1:9000", "http://127.0.0.1:9000/"},
+		{"https://board.example.com", "[::]:8080", "https://board.example.com/"},
+	}
+	for _, tt := range tests {
+		addr, err := net.ResolveTCPAddr("tcp", tt.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := boardURL(settings{PublicURL: tt.public}, addr, false); got != tt.want {
+			t.Errorf("boardURL(%q, %s) = %q, want %q", tt.public, tt.addr, got, tt.want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/netip"
 	"net/url"
 	"os"
@@ -94,6 +95,10 @@ func parseSettings(args []string, getenv func(string) string, usage io.Writer) (
 	var s settings
 	fs := flag.NewFlagSet("wallboard", flag.ContinueOnError)
 	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage:\n  wallboard [flags]          serve the wall board\n  wallboard hash-password    read a password on stdin, print its hash for the config file\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	e := &envReader{getenv: getenv}
 	raw := defineFlags(fs, e, &s)
 	if err := fs.Parse(args); err != nil {
@@ -167,6 +172,12 @@ func (s *settings) resolve(raw rawSettings, e *envReader) {
 	}
 	if s.MaxConns < 1 || s.MaxConnsPerClient < 1 {
 		e.fail("-max-conns, -max-conns-per-client (WALLBOARD_MAX_CONNS, WALLBOARD_MAX_CONNS_PER_CLIENT): must be positive")
+	}
+	if s.Demo && s.DemoUsers < 1 {
+		e.fail("-demo-users / WALLBOARD_DEMO_USERS: %d is not a positive number of people", s.DemoUsers)
+	}
+	if s.Demo && (s.DemoRate <= 0 || math.IsNaN(s.DemoRate) || math.IsInf(s.DemoRate, 0)) {
+		e.fail("-demo-rate / WALLBOARD_DEMO_RATE: %v is not a positive number of calls per second", s.DemoRate)
 	}
 	if s.ReadTimeout < time.Second {
 		e.fail("-read-timeout / WALLBOARD_READ_TIMEOUT: %s is shorter than 1s", s.ReadTimeout)
