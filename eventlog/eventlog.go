@@ -41,6 +41,7 @@ const (
 	DefaultSubject         = "wallboard.events"
 	DefaultDuplicateWindow = 15 * time.Minute
 	DefaultMaxAge          = 7 * 24 * time.Hour
+	DefaultArchiveEvery    = time.Hour
 	DefaultReplicas        = 1
 )
 
@@ -87,6 +88,13 @@ type Options struct {
 	// than this survives only through snapshots, so nodes must save snapshots
 	// more often than MaxAge.
 	MaxAge time.Duration
+
+	// ArchiveEvery is how often a snapshot is kept for replay besides the
+	// latest (see [Log.Archives]): rebuilding the board at any moment
+	// replays at most this much of the log. Archives are deleted with the
+	// entries after them, after MaxAge. Default [DefaultArchiveEvery];
+	// negative keeps none.
+	ArchiveEvery time.Duration
 
 	// SyncInterval is how often the embedded server fsyncs its files; zero
 	// keeps the JetStream default (2 minutes). An acknowledged append is in
@@ -209,6 +217,11 @@ type Log struct {
 	lost []Range
 
 	disconnects atomic.Uint64
+
+	// The newest archived snapshot (replay.go), read once from the bucket.
+	archMu     sync.Mutex
+	archLoaded bool
+	archLast   Archive
 }
 
 // Open starts (embedded mode) or connects to (external mode) the NATS
@@ -313,6 +326,9 @@ func withDefaults(o Options) (Options, error) {
 	if o.DuplicateWindow == 0 {
 		o.DuplicateWindow = DefaultDuplicateWindow
 	}
+	if o.ArchiveEvery == 0 {
+		o.ArchiveEvery = DefaultArchiveEvery
+	}
 	if o.MaxAge == 0 {
 		o.MaxAge = DefaultMaxAge
 	}
@@ -408,7 +424,7 @@ func (l *Log) setup(ctx context.Context) error {
 func (l *Log) createSnapshotBucket(ctx context.Context) (jetstream.ObjectStore, error) {
 	snaps, err := l.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
 		Bucket:      l.snapshotBucket(),
-		Description: "latest wallboard snapshot",
+		Description: "wallboard snapshots: the latest, and those kept for replay",
 		Storage:     jetstream.FileStorage,
 		Replicas:    l.opts.Replicas,
 	})

@@ -48,6 +48,11 @@ func (l *Log) SaveSnapshot(ctx context.Context, seq uint64, data []byte) error {
 	if _, err := l.snaps.Put(ctx, meta, bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("eventlog: save snapshot at seq %d: %w", seq, err)
 	}
+	// The archive only serves replay: failing to keep one leaves a longer
+	// replay, not a wrong board.
+	if err := l.archive(ctx, seq, data); err != nil {
+		l.log.Warn("Snapshot not archived for replay", "seq", seq, "error", err)
+	}
 	if l.groupSync {
 		if err := syncDir(l.opts.Dir); err != nil {
 			return fmt.Errorf("eventlog: save snapshot at seq %d: %w", seq, err)

@@ -24,6 +24,8 @@ type (
 		Conferences []apiConference `json:"conferences"`
 		Queues      []apiQueue      `json:"queues"`
 		Agents      []apiAgent      `json:"agents"`
+		// Replay is set when the state is of a past moment (?at= or ?seq=).
+		Replay *apiReplay `json:"replay,omitempty"`
 	}
 	apiUser struct {
 		Company           string     `json:"company"`
@@ -115,6 +117,16 @@ func (s *Server) handleState(c echo.Context) error {
 	aud := v.audience(views.ViewBoard)
 	aud.View, aud.Company = views.ViewBoard, company
 	aud.Lang = views.MatchLanguage(c.QueryParam("lang"))
+	if wantsReplay(c) {
+		m, err := s.moment(c, v, aud)
+		if err != nil {
+			return err
+		}
+		out := newAPIState(views.NewView(m.Snapshot, aud))
+		r := replayOf(m)
+		out.Replay = &r
+		return c.JSON(http.StatusOK, out)
+	}
 	view, _, err := s.views.current(aud)
 	if err != nil {
 		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)

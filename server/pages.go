@@ -27,6 +27,9 @@ func (s *Server) handleBoard(c echo.Context) error {
 	if home := homePage(v); home != "/" {
 		return c.Redirect(http.StatusSeeOther, home)
 	}
+	if wantsReplay(c) {
+		return s.renderReplay(c, v)
+	}
 	return s.renderPage(c, audienceOf(c, v, views.ViewBoard), c.QueryString())
 }
 
@@ -81,6 +84,15 @@ func displayDefaults(d config.Display) url.Values {
 // renderPage renders the page of aud. rawQuery is what the page's WebSocket
 // URL carries (filters, a display token).
 func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string) error {
+	view, _, err := s.views.current(aud)
+	if err != nil {
+		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
+	}
+	return s.writePage(c, aud, view, s.pageFor(c, aud, rawQuery))
+}
+
+// pageFor is what the page of aud needs besides its view.
+func (s *Server) pageFor(c echo.Context, aud views.Audience, rawQuery string) views.Page {
 	page := views.Page{
 		Title:      "Wallboard",
 		Socket:     views.SocketURL(aud.View, rawQuery),
@@ -92,10 +104,11 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
 	}
-	view, _, err := s.views.current(aud)
-	if err != nil {
-		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
-	}
+	return page
+}
+
+// writePage answers with view's page.
+func (s *Server) writePage(c echo.Context, aud views.Audience, view *views.View, page views.Page) error {
 	component, err := view.Page(page)
 	if err != nil {
 		return fmt.Errorf("render the page of %s: %w", aud.Key(), err)

@@ -171,6 +171,7 @@ type Server struct {
 	door    *doorEvents
 	auth    *auth
 	views   *audienceViews
+	replay  *replayer // nil when the log keeps no history (see historyLog)
 	// integrations by ID.
 	integrations map[string]Integration
 	sockets      *clientLimit
@@ -259,6 +260,9 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 			http.MethodPost + " /logout":          formLimit,
 		},
 		rejections: newLogLimiter(rejectionLogInterval),
+	}
+	if hl, ok := log.(historyLog); ok {
+		s.replay = newReplayer(hl, cfg.Board)
 	}
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
@@ -364,6 +368,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/agent", s.handleAgent, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
+	e.GET("/api/v1/replay", s.handleReplay, noStore, api, gz)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

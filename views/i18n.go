@@ -105,6 +105,12 @@ func tr(ctx context.Context, key string, args ...any) string {
 	return printerFor(langOf(ctx)).Sprintf(key, args...)
 }
 
+// Translate is the text of key in lang (English for an unknown one), with
+// args: for words the server writes outside a page, such as errors.
+func Translate(lang, key string, args ...any) string {
+	return printerFor(lang).Sprintf(key, args...)
+}
+
 // number is n written as ctx's language writes numbers (1,234 or 1.234).
 func number(ctx context.Context, n int) string {
 	return printerFor(langOf(ctx)).Sprint(n)

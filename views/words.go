@@ -140,6 +140,19 @@ var words = map[string][5]string{
 
 	// The words the browser writes itself (static/src/words.js): the
 	// connection indicator, alerts, pagers, empty searches, timers.
+	"replay.controls":       {"Replay", "Riproduzione", "Wiedergabe", "Relecture", "Reproducción"},
+	"replay.title":          {"Replay —", "Riproduzione —", "Wiedergabe —", "Relecture —", "Reproducción —"},
+	"replay.back_event":     {"−1 event", "−1 evento", "−1 Ereignis", "−1 événement", "−1 evento"},
+	"replay.forward_event":  {"+1 event", "+1 evento", "+1 Ereignis", "+1 événement", "+1 evento"},
+	"replay.back_minute":    {"−1 min", "−1 min", "−1 Min.", "−1 min", "−1 min"},
+	"replay.forward_minute": {"+1 min", "+1 min", "+1 Min.", "+1 min", "+1 min"},
+	"replay.play10":         {"Play ×10", "Riproduci ×10", "Abspielen ×10", "Lire ×10", "Reproducir ×10"},
+	"replay.play60":         {"Play ×60", "Riproduci ×60", "Abspielen ×60", "Lire ×60", "Reproducir ×60"},
+	"replay.scrub":          {"Moment of today", "Momento di oggi", "Zeitpunkt von heute", "Moment de la journée", "Momento de hoy"},
+	"replay.live":           {"Back to live", "Torna alla diretta", "Zurück zu live", "Retour au direct", "Volver al directo"},
+	"replay.before_history": {"That moment is older than the history kept.", "Quel momento è più vecchio della cronologia conservata.", "Dieser Zeitpunkt ist älter als der aufbewahrte Verlauf.", "Ce moment est plus ancien que l'historique conservé.", "Ese momento es anterior al historial conservado."},
+	"replay.future":         {"That moment has not happened yet.", "Quel momento non è ancora arrivato.", "Dieser Zeitpunkt liegt in der Zukunft.", "Ce moment n'est pas encore arrivé.", "Ese momento aún no ha llegado."},
+	"replay.bad_moment":     {"Give the moment as hh:mm (today) or as an RFC 3339 time.", "Indica il momento come hh:mm (oggi) o come ora RFC 3339.", "Geben Sie den Zeitpunkt als hh:mm (heute) oder als RFC-3339-Zeit an.", "Donnez le moment en hh:mm (aujourd'hui) ou en heure RFC 3339.", "Indique el momento como hh:mm (hoy) o como hora RFC 3339."},
 	"js.live":             {"Live", "In diretta", "Live", "En direct", "En directo"},
 	"js.reconnecting":     {"Reconnecting…", "Riconnessione…", "Verbinde neu…", "Reconnexion…", "Reconectando…"},
 	"js.staleSince":       {"Stale since {time}", "Non aggiornato dalle {time}", "Veraltet seit {time}", "Périmé depuis {time}", "Desactualizado desde las {time}"},

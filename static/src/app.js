@@ -8,6 +8,7 @@
 //   clock.js       durations, the clock, local times
 //   indicator.js   the freshness pill and the "Not live" notice
 //   pages.js       the TV layout: legible sizes, pages that turn
+//   replay.js      a past moment: stepping, playing, scrubbing
 //   words.js       the words the client writes itself
 //
 // DOM work is batched: frames, ticks and URL changes only schedule a
@@ -33,6 +34,7 @@ import { Connection } from "./connection.js";
 import { Filters, View } from "./filters.js";
 import { showFreshness } from "./indicator.js";
 import { TVLayout } from "./pages.js";
+import { Replay } from "./replay.js";
 import { apply, Changes } from "./swap.js";
 import { loadWords } from "./words.js";
 
@@ -72,7 +74,10 @@ let filters = new Filters(params);
 const view = new View();
 const alerts = new Alerts();
 const layout = tv ? new TVLayout(rotatePeriod()) : null;
-const conn = new Connection(document.body.dataset.ws || "/ws", onFrame, schedule);
+// A replayed moment has no connection: its frames come from its bar.
+const replayBar = document.getElementById("replay");
+const replay = replayBar ? new Replay(replayBar, onFrame) : null;
+const conn = replay ? null : new Connection(document.body.dataset.ws || "/ws", onFrame, schedule);
 
 // What the next render has to do.
 const frames = []; // frames received since the last render, in order
@@ -100,7 +105,8 @@ function render() {
   scheduled = false;
   cancelAnimationFrame(pending.frame);
   clearTimeout(pending.timer);
-  const now = Date.now();
+  // A replayed board's clock stands at its moment.
+  const now = replay ? replay.at : Date.now();
   const changes = new Changes();
   for (const f of frames.splice(0)) apply(f, changes);
   const all = everything || changes.containers.size > 0;
@@ -111,10 +117,13 @@ function render() {
     if (all) localTimes(document);
     else for (const el of changes.elements) localTimes(el);
   }
-  const fresh = conn.check(now);
-  showFreshness(fresh);
-  // While not live, durations stay as they were when the view last was.
-  const at = fresh.state === "live" ? now : fresh.lostAt;
+  let at = now;
+  if (conn) {
+    const fresh = conn.check(now);
+    showFreshness(fresh);
+    // While not live, durations stay as they were when the view last was.
+    if (fresh.state !== "live") at = fresh.lostAt;
+  }
   if (tickDue || all) {
     tickDue = false;
     alerts.levels(now);
@@ -159,7 +168,7 @@ addEventListener("resize", () => {
   everything = true;
   schedule();
 });
-const wake = () => conn.wake();
+const wake = () => conn?.wake();
 addEventListener("online", wake);
 addEventListener("pageshow", wake);
 document.addEventListener("visibilitychange", wake);
@@ -168,4 +177,4 @@ setInterval(() => {
   schedule();
 }, 1000);
 schedule();
-conn.connect();
+conn?.connect();

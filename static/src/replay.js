@@ -1,0 +1,127 @@
+// Replay: the board at a past moment (GET /?at=… or ?seq=…). The page has
+// no WebSocket; its bar (#replay) steps by one log entry or one minute,
+// plays at ×10 or ×60 and scrubs over today. Each move asks
+// /api/v1/replay for the board at the new moment and swaps its containers
+// in like a first frame, keeping the URL in step, so a reload shows the
+// same moment. Its links work without the script.
+
+import { hhmmss } from "./clock.js";
+
+const PLAY_TICK = 1000; // a play step each second: ×10 moves 10 s of the day
+
+export class Replay {
+  /**
+   * @param {HTMLElement} bar the #replay bar
+   * @param {(html: string) => void} onFrame called with each moment's frame
+   */
+  constructor(bar, onFrame) {
+    this.bar = bar;
+    this.onFrame = onFrame;
+    this.at = Date.parse(bar.dataset.at);
+    this.seq = Number(bar.dataset.seq);
+    this.playing = 0; // the speed, 0 when paused
+    this.timer = 0;
+    this.busy = false; // a move is in flight; play skips a tick meanwhile
+    this.scrub = bar.querySelector("[data-replay-scrub]");
+    for (const a of bar.querySelectorAll("a[data-replay-step]")) {
+      a.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        this.pause();
+        this.step(a.dataset.replayStep);
+      });
+    }
+    for (const b of bar.querySelectorAll("button[data-replay-play]")) {
+      b.addEventListener("click", () => this.toggle(Number(b.dataset.replayPlay)));
+    }
+    this.scrub?.addEventListener("change", () => {
+      this.pause();
+      this.go({ at: new Date(Number(this.scrub.value) * 1000) });
+    });
+    this.show();
+  }
+
+  /** step moves one entry or one minute: "-event", "+event", "-minute", "+minute". */
+  step(kind) {
+    if (kind === "-event") return this.go({ seq: Math.max(0, this.seq - 1) });
+    if (kind === "+event") return this.go({ seq: this.seq + 1 });
+    return this.go({ at: new Date(this.at + (kind === "-minute" ? -60_000 : 60_000)) });
+  }
+
+  toggle(speed) {
+    const again = this.playing === speed;
+    this.pause();
+    if (again) return;
+    this.playing = speed;
+    this.pressed();
+    this.timer = setInterval(() => {
+      if (this.busy) return;
+      const next = this.at + speed * PLAY_TICK;
+      if (next >= Date.now()) {
+        this.pause(); // caught up with now: the live board is a click away
+        return;
+      }
+      this.go({ at: new Date(next) });
+    }, PLAY_TICK);
+  }
+
+  pause() {
+    clearInterval(this.timer);
+    this.timer = 0;
+    this.playing = 0;
+    this.pressed();
+  }
+
+  pressed() {
+    for (const b of this.bar.querySelectorAll("button[data-replay-play]")) {
+      b.setAttribute("aria-pressed", String(Number(b.dataset.replayPlay) === this.playing));
+    }
+  }
+
+  /** go shows the moment at (a Date) or entry seq. */
+  async go({ at, seq }) {
+    const q = new URLSearchParams(location.search);
+    q.delete("at");
+    q.delete("seq");
+    if (at) q.set("at", at.toISOString());
+    else q.set("seq", String(seq));
+    this.busy = true;
+    try {
+      const res = await fetch(`/api/v1/replay?${q}`, { headers: { Accept: "application/json" } });
+      const body = await res.json();
+      if (!res.ok) {
+        this.bar.dataset.error = body.error || String(res.status);
+        this.pause();
+        return;
+      }
+      delete this.bar.dataset.error;
+      this.at = Date.parse(body.at);
+      this.seq = body.logSeq;
+      history.replaceState(null, "", `?${q}`);
+      this.show();
+      this.onFrame(body.frame);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** show writes the bar: the moment, the scrubber, the links. */
+  show() {
+    const time = this.bar.querySelector("[data-replay-time]");
+    if (time) {
+      time.dateTime = new Date(this.at).toISOString();
+      time.textContent = hhmmss(this.at);
+    }
+    this.bar.dataset.at = new Date(this.at).toISOString();
+    this.bar.dataset.seq = String(this.seq);
+    if (this.scrub) this.scrub.value = String(Math.floor(this.at / 1000));
+    const link = (kind) => {
+      const q = new URLSearchParams(location.search);
+      q.delete("at");
+      q.delete("seq");
+      if (kind.endsWith("event")) q.set("seq", String(Math.max(0, this.seq + (kind[0] === "-" ? -1 : 1))));
+      else q.set("at", new Date(this.at + (kind[0] === "-" ? -60_000 : 60_000)).toISOString());
+      return `?${q}`;
+    };
+    for (const a of this.bar.querySelectorAll("a[data-replay-step]")) a.href = link(a.dataset.replayStep);
+  }
+}
