@@ -12,10 +12,10 @@ import (
 // Replay marks a page as the board at a past moment (GET /?at=… or ?seq=…):
 // no live connection, a bar that says so and steps through time.
 type Replay struct {
-	At       time.Time // the moment shown
-	Seq      uint64    // the last log entry it reflects; 0 before the first
-	DayStart time.Time // the scrubber runs from the start of the viewer's day…
-	Now      time.Time // …to now
+	At       time.Time      // the moment shown
+	Seq      uint64         // the last log entry it reflects; 0 before the first
+	DayStart time.Time      // the scrubber runs from the start of the viewer's day…
+	Now      time.Time      // …to now
 	Loc      *time.Location // the viewer's time zone, for the bar's clock
 	// Query is the page's other parameters (filters, tv=…), which the
 	// bar's links keep.
