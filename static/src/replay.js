@@ -55,12 +55,11 @@ export class Replay {
     this.pressed();
     this.timer = setInterval(() => {
       if (this.busy) return;
+      const now = Date.now();
       const next = this.at + speed * PLAY_TICK;
-      if (next >= Date.now()) {
-        this.pause(); // caught up with now: the live board is a click away
-        return;
-      }
-      this.go({ at: new Date(next) });
+      // Caught up with now: show now and stop; live is a click away.
+      if (next >= now) this.pause();
+      this.go({ at: new Date(Math.min(next, now)) });
     }, PLAY_TICK);
   }
 
