@@ -93,6 +93,9 @@ type Board struct {
 
 	counters Counters
 
+	// closed are the days that rolled over, until ClosedDays takes them.
+	closed []DayFigures
+
 	tx txn
 }
 

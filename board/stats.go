@@ -21,6 +21,9 @@ func (b *Board) rollDay(t *tenant) {
 		return
 	}
 	first := t.day == ""
+	if !first {
+		b.closeDay(t.company, t.day)
+	}
 	t.setDay(d)
 	b.tx.days[t.company] = struct{}{}
 	if first {

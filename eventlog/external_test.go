@@ -42,7 +42,8 @@ func TestExternalServer(t *testing.T) {
 	}
 
 	// The configured names are used, and snapshots replace each other
-	// rather than accumulating.
+	// rather than accumulating: the latest, plus one archived for replay
+	// (one an hour).
 	js := rawJetStream(t, srv.URL())
 	info, err := js.Stream(t.Context(), "EXT")
 	if err != nil || info.CachedInfo().State.Msgs != 3 {
@@ -58,12 +59,12 @@ func TestExternalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	objs, err := obs.List(t.Context())
-	if err != nil || len(objs) != 1 {
-		t.Fatalf("snapshot bucket holds %d objects (%v), want 1", len(objs), err)
+	if err != nil || len(objs) != 2 || objs[0].Name == objs[1].Name {
+		t.Fatalf("snapshot bucket holds %d objects (%v), want the latest and one archive", len(objs), err)
 	}
 	st, err := obs.Status(t.Context())
-	// One small chunk plus its metadata record.
-	if err != nil || st.Size() > 1024 {
+	// Two small chunks plus their metadata records.
+	if err != nil || st.Size() > 2048 {
 		t.Errorf("snapshot bucket size = %d bytes (%v), want old snapshots purged", st.Size(), err)
 	}
 }

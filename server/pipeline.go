@@ -105,6 +105,7 @@ type pipeline struct {
 	log       EventLog
 	state     *state
 	door      *doorEvents // nil: decode every entry
+	history   *history    // where closed days go; nil: nowhere
 	hub       publisher
 	audiences []views.Audience // every audience the configuration allows
 	views     *audienceViews
@@ -257,7 +258,11 @@ func (p *pipeline) handle(e eventlog.Entry) error {
 	}
 	p.state.logSeq = e.Seq
 	boardSeq := p.state.board.Seq()
+	closed := p.state.board.ClosedDays()
 	p.state.mu.Unlock()
+	if p.history != nil {
+		p.history.record(closed)
+	}
 	p.metrics.applySeconds.Observe(time.Since(start).Seconds())
 	p.metrics.boardSeq.Set(float64(boardSeq))
 	p.metrics.logSeq.Set(float64(e.Seq))

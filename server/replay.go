@@ -112,6 +112,7 @@ func (r *replayer) rebuild(ctx context.Context, within func(seq uint64, at time.
 		for _, ev := range events {
 			base.board.Apply(ev)
 		}
+		base.board.ClosedDays() // the live pipeline keeps them
 		base.seq, base.at = e.Seq, e.Time
 		if e.Seq%checkpointEvery == 0 {
 			r.keep(base)

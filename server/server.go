@@ -104,6 +104,7 @@ type Config struct {
 	HeartbeatPeriod  time.Duration // how often browsers hear from an idle server; default 15s
 	SnapshotEvery    int           // save a snapshot after this many log entries; default 5000
 	SnapshotInterval time.Duration // or after this long; default 1m
+	HistoryRetention time.Duration // how long each day's figures are kept; default DefaultHistoryRetention
 
 	Board board.Options
 	Hub   hub.Options
@@ -127,6 +128,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.SnapshotInterval <= 0 {
 		c.SnapshotInterval = time.Minute
+	}
+	if c.HistoryRetention <= 0 {
+		c.HistoryRetention = DefaultHistoryRetention
 	}
 	if c.MaxSocketsPerClient <= 0 {
 		c.MaxSocketsPerClient = 256
@@ -172,6 +176,7 @@ type Server struct {
 	auth    *auth
 	views   *audienceViews
 	replay  *replayer // nil when the log keeps no history (see historyLog)
+	history *history
 	// integrations by ID.
 	integrations map[string]Integration
 	sockets      *clientLimit
@@ -266,11 +271,13 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	}
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
+	s.history = newHistory(logger.With(slog.String("component", "history")))
 	s.door = newDoorEvents()
 	s.pipe = &pipeline{
 		log:              log,
 		state:            s.state,
 		door:             s.door,
+		history:          s.history,
 		hub:              h,
 		audiences:        audiences,
 		views:            av,
@@ -297,6 +304,10 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if err := s.history.open(ctx, sharedTables(s.log), s.cfg.HistoryRetention); err != nil {
+		return err
+	}
+	go s.history.run(ctx)
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
 	go s.heartbeat(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
@@ -369,6 +380,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
 	e.GET("/api/v1/replay", s.handleReplay, noStore, api, gz)
+	e.GET("/history", s.handleHistory, noStore, page, gz)
+	e.GET("/api/v1/history", s.handleHistoryAPI, noStore, api, gz)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

@@ -28,6 +28,9 @@ func QueueID(company, name string) string { return makeID("queue", company, name
 // AgentID is the id of an agent's row in today's figures.
 func AgentID(company, extension string) string { return makeID("agent", company, extension) }
 
+// ChartID is the id of a history chart's title, one per queue.
+func ChartID(company, name string) string { return makeID("chart", company, name) }
+
 func makeID(prefix string, parts ...string) string {
 	var b strings.Builder
 	b.WriteString(prefix)

@@ -133,6 +133,7 @@ func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.S
 		ReadTimeout:       cfg.ReadTimeout,
 		MetricsToken:      cfg.MetricsToken,
 		SeparateMetrics:   cfg.MetricsAddr != "",
+		HistoryRetention:  cfg.HistoryRetention,
 		Board:             boardOptions(cfg),
 	}
 	if f := cfg.File; f != nil {

@@ -15,31 +15,33 @@ import (
 	"time"
 
 	"github.com/wallboard/wallboard/config"
+	"github.com/wallboard/wallboard/server"
 )
 
 // settings are the command line and environment, validated. Every flag has
 // an environment variable; a flag beats the variable, which beats the
 // default. (The configuration file they may name is a config.File.)
 type settings struct {
-	Addr         string
-	DataDir      string
-	ConfigFile   string
-	Secrets      []string
-	Demo         bool
-	DemoUsers    int
-	DemoRate     float64
-	NATSURL      string
-	NATSCreds    string
-	Replicas     int
-	SyncInterval time.Duration
-	DedupeWindow time.Duration
-	Retention    time.Duration
-	CallTTL      time.Duration
-	ConfTTL      time.Duration
-	ClockSkew    time.Duration
-	TickPeriod   time.Duration
-	DayLocation  *time.Location
-	PublicURL    string
+	Addr             string
+	DataDir          string
+	ConfigFile       string
+	Secrets          []string
+	Demo             bool
+	DemoUsers        int
+	DemoRate         float64
+	NATSURL          string
+	NATSCreds        string
+	Replicas         int
+	SyncInterval     time.Duration
+	DedupeWindow     time.Duration
+	Retention        time.Duration
+	HistoryRetention time.Duration
+	CallTTL          time.Duration
+	ConfTTL          time.Duration
+	ClockSkew        time.Duration
+	TickPeriod       time.Duration
+	DayLocation      *time.Location
+	PublicURL        string
 	// File is the -config file, validated; nil without one.
 	File           *config.File
 	APIToken       string
@@ -128,6 +130,7 @@ func defineFlags(fs *flag.FlagSet, e *envReader, s *settings) rawSettings {
 	fs.IntVar(&s.Replicas, "nats-replicas", e.int("WALLBOARD_NATS_REPLICAS", 1), "stream replicas on an external cluster: 3 for a 3-node cluster (WALLBOARD_NATS_REPLICAS)")
 	fs.DurationVar(&s.SyncInterval, "sync-interval", e.duration("WALLBOARD_SYNC_INTERVAL", 0), "embedded log fsync interval; 0 = fsync every write (WALLBOARD_SYNC_INTERVAL)")
 	fs.DurationVar(&s.DedupeWindow, "dedupe-window", e.duration("WALLBOARD_DEDUPE_WINDOW", 15*time.Minute), "how long identical webhook bodies are recognised as retries (WALLBOARD_DEDUPE_WINDOW)")
+	fs.DurationVar(&s.HistoryRetention, "history-retention", e.duration("WALLBOARD_HISTORY_RETENTION", server.DefaultHistoryRetention), "how long each day's queue and agent figures are kept for /history (WALLBOARD_HISTORY_RETENTION)")
 	fs.DurationVar(&s.Retention, "retention", e.duration("WALLBOARD_RETENTION", 7*24*time.Hour), "how long raw events stay in the log (WALLBOARD_RETENTION)")
 	fs.DurationVar(&s.CallTTL, "call-ttl", e.duration("WALLBOARD_CALL_TTL", 2*time.Hour), "a call silent this long is dropped from the board (WALLBOARD_CALL_TTL)")
 	fs.DurationVar(&s.ConfTTL, "conference-ttl", e.duration("WALLBOARD_CONFERENCE_TTL", 4*time.Hour), "a conference silent this long is dropped from the board (WALLBOARD_CONFERENCE_TTL)")
@@ -169,6 +172,9 @@ func (s *settings) resolve(raw rawSettings, e *envReader) {
 	}
 	if s.DedupeWindow < 10*time.Minute {
 		e.fail("-dedupe-window / WALLBOARD_DEDUPE_WINDOW: %s is shorter than 10m, the PBX's retries could be applied twice", s.DedupeWindow)
+	}
+	if s.HistoryRetention < 24*time.Hour {
+		e.fail("-history-retention / WALLBOARD_HISTORY_RETENTION: %s is shorter than a day, no day's figures would be kept", s.HistoryRetention)
 	}
 	if s.MaxConns < 1 || s.MaxConnsPerClient < 1 {
 		e.fail("-max-conns, -max-conns-per-client (WALLBOARD_MAX_CONNS, WALLBOARD_MAX_CONNS_PER_CLIENT): must be positive")

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/eventlog"
+)
+
+// History: at each company's day rollover the board hands over the day's
+// queue and agent figures (board.DayFigures); they are kept in a table every
+// node shares (a JetStream KV bucket next to the log), keyed by company and
+// day, for HistoryRetention. Every node closes the same days with the same
+// figures (the board is a function of the log), so every node writes the
+// same value under the same key: writes are idempotent, and a node that
+// replays the log writes them again, harmlessly.
+
+const (
+	historyTable = "HISTORY"
+	// maxHistoryKeys bounds the table: 10,000 companies for 400 days.
+	maxHistoryKeys = 4_000_000
+	// historyBacklog is how many closed days wait for the table; a day
+	// closes once per company per day, so this is a burst of a midnight.
+	historyBacklog = 16_384
+	// DefaultHistoryRetention is how long a day's figures are kept.
+	DefaultHistoryRetention = 400 * 24 * time.Hour
+)
+
+// history stores and reads closed days.
+type history struct {
+	table   counterTable // nil: the log has no shared tables; nothing is kept
+	pending chan board.DayFigures
+	logger  *slog.Logger
+}
+
+func newHistory(logger *slog.Logger) *history {
+	return &history{pending: make(chan board.DayFigures, historyBacklog), logger: logger}
+}
+
+// open opens the table; without one (a log without shared tables), days
+// are dropped and /history says it keeps none.
+func (h *history) open(ctx context.Context, tables tableOpener, retention time.Duration) error {
+	if tables == nil {
+		return nil
+	}
+	t, err := tables.openTable(ctx, historyTable, retention, maxHistoryKeys)
+	if err != nil {
+		return fmt.Errorf("open the history table: %w", err)
+	}
+	h.table = t
+	return nil
+}
+
+// record queues the closed days for the writer. Called on the pipeline's
+// goroutine: it never blocks it.
+func (h *history) record(days []board.DayFigures) {
+	for _, d := range days {
+		select {
+		case h.pending <- d:
+		default:
+			h.logger.Error("History backlog full; a day's figures are not kept", slog.String("company", d.Company), slog.String("day", d.Day))
+		}
+	}
+}
+
+// run writes the queued days until ctx ends, retrying a failed write (the
+// table is unavailable while the log is) with a back-off.
+func (h *history) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-h.pending:
+			if h.table == nil {
+				continue
+			}
+			data, err := json.Marshal(d)
+			if err != nil {
+				h.logger.Error("Cannot encode a day's figures", slog.Any("error", err))
+				continue
+			}
+			for wait := 100 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
+				err := h.table.put(ctx, historyKey(d.Company, d.Day), data)
+				if err == nil || ctx.Err() != nil {
+					break
+				}
+				h.logger.Warn("Cannot store a day's figures; retrying", slog.String("company", d.Company), slog.String("day", d.Day), slog.Any("error", err))
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
+		}
+	}
+}
+
+// days returns the stored figures of company for the n days before today
+// (in loc), oldest first; days without figures are left out.
+func (h *history) days(ctx context.Context, company string, n int, now time.Time, loc *time.Location) ([]board.DayFigures, error) {
+	if h.table == nil {
+		return nil, errNoHistory
+	}
+	y, m, d := now.In(loc).Date()
+	var out []board.DayFigures
+	for i := n; i >= 1; i-- {
+		day := time.Date(y, m, d-i, 12, 0, 0, 0, loc).Format(time.DateOnly)
+		data, _, err := h.table.get(ctx, historyKey(company, day))
+		if errors.Is(err, eventlog.ErrNoKey) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var f board.DayFigures
+		if err := json.Unmarshal(data, &f); err != nil {
+			h.logger.Warn("Ignoring unreadable history", slog.String("company", company), slog.String("day", day), slog.Any("error", err))
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+var errNoHistory = errors.New("this event log keeps no history")
+
+// historyKey is the table's key of a company's day. Company ids are
+// encoded: a key allows only some characters.
+func historyKey(company, day string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(company)) + "." + day
+}

@@ -1,0 +1,141 @@
+package views
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/wallboard/wallboard/board"
+)
+
+// History is the view of a company's past days (GET /history): per queue
+// and per agent, the figures each day closed with.
+type History struct {
+	Company string
+	Days    int // the period asked for: the last 7, 30 or 90 days
+	Queues  []HistoryQueue
+	Agents  []HistoryAgent
+}
+
+// HistoryQueue is one queue's days, oldest first.
+type HistoryQueue struct {
+	Name string
+	Rows []HistoryRow
+	// Max is the most calls offered on one of its days (the chart's scale).
+	Max int
+}
+
+// HistoryRow is one queue's figures on one day.
+type HistoryRow struct {
+	Day      string // YYYY-MM-DD
+	Offered  int    // answered + missed
+	Answered int
+	Missed   int
+	AvgWait  time.Duration // over answered calls
+	AvgTalk  time.Duration // over answered calls
+}
+
+// HistoryAgent is one agent's figures summed over the period.
+type HistoryAgent struct {
+	Extension string
+	Name      string
+	Answered  int
+	Missed    int
+	AvgTalk   time.Duration
+}
+
+// NewHistory builds the view of days (as History stores them, oldest
+// first). names gives a person's name by extension, for agents the
+// figures name only by extension.
+func NewHistory(company string, period int, days []board.DayFigures, names func(ext string) string) History {
+	h := History{Company: company, Days: period}
+	queues := map[string]*HistoryQueue{}
+	type agentSum struct {
+		answered, missed int
+		talk             time.Duration
+	}
+	agents := map[string]*agentSum{}
+	for _, d := range days {
+		for _, q := range d.Queues {
+			hq := queues[q.Name]
+			if hq == nil {
+				hq = &HistoryQueue{Name: q.Name}
+				queues[q.Name] = hq
+			}
+			row := HistoryRow{Day: d.Day, Offered: q.Answered + q.Missed, Answered: q.Answered, Missed: q.Missed,
+				AvgWait: average(q.WaitTotal, q.Answered), AvgTalk: average(q.TalkTotal, q.Answered)}
+			hq.Rows = append(hq.Rows, row)
+			hq.Max = max(hq.Max, row.Offered)
+		}
+		for _, a := range d.Agents {
+			s := agents[a.Extension]
+			if s == nil {
+				s = &agentSum{}
+				agents[a.Extension] = s
+			}
+			s.answered += a.Answered
+			s.missed += a.Missed
+			s.talk += a.TalkTotal
+		}
+	}
+	for _, q := range queues {
+		h.Queues = append(h.Queues, *q)
+	}
+	slices.SortFunc(h.Queues, func(a, b HistoryQueue) int { return cmp.Compare(a.Name, b.Name) })
+	for ext, s := range agents {
+		h.Agents = append(h.Agents, HistoryAgent{Extension: ext, Name: cmp.Or(names(ext), ext), Answered: s.answered, Missed: s.missed, AvgTalk: average(s.talk, s.answered)})
+	}
+	slices.SortFunc(h.Agents, func(a, b HistoryAgent) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Extension, b.Extension))
+	})
+	return h
+}
+
+// historyLink is /history for the period, or its CSV table ("queues" or
+// "agents").
+func historyLink(h History, days int, table string) templ.SafeURL {
+	q := url.Values{"days": {strconv.Itoa(days)}}
+	if h.Company != "" {
+		q.Set("company", h.Company)
+	}
+	if table != "" {
+		q.Set("format", "csv")
+		q.Set("table", table)
+		return templ.SafeURL("/api/v1/history?" + q.Encode())
+	}
+	return templ.SafeURL("/history?" + q.Encode())
+}
+
+// HistoryPeriods are the periods /history offers.
+var HistoryPeriods = []int{7, 30, 90}
+
+// chart geometry: one bar per day, answered below missed, in a viewBox
+// scaled to the period.
+const (
+	chartHeight = 120
+	chartBar    = 10
+	chartGap    = 4
+)
+
+func chartWidth(q HistoryQueue) string { return strconv.Itoa(max(1, len(q.Rows))*(chartBar+chartGap) + chartGap) }
+
+// bar is a day's bar part: its x, the y and height of n calls stacked on
+// below calls.
+func barX(i int) string { return strconv.Itoa(chartGap + i*(chartBar+chartGap)) }
+
+func barY(q HistoryQueue, below, n int) string {
+	return strconv.Itoa(chartHeight - barH(q, below+n))
+}
+
+func barHeight(q HistoryQueue, n int) string { return strconv.Itoa(barH(q, n)) }
+
+func barH(q HistoryQueue, n int) int {
+	if q.Max == 0 {
+		return 0
+	}
+	return n * chartHeight / q.Max
+}
