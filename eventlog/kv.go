@@ -52,7 +52,17 @@ func (l *Log) Table(ctx context.Context, name string, opts TableOptions) (*Table
 	}
 	// A KV bucket refuses new keys once full (DiscardNew); a table drops the
 	// oldest instead, so that a flood of new keys cannot stop it working.
+	// In a cluster another node may be creating the same bucket at this
+	// moment: its stream appears shortly after the create returns.
 	stream, err := l.js.Stream(ctx, "KV_"+bucket)
+	for try := 0; errors.Is(err, jetstream.ErrStreamNotFound) && try < 50; try++ {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		stream, err = l.js.Stream(ctx, "KV_"+bucket)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("eventlog: table %s on %s: %w", bucket, l.where(), err)
 	}

@@ -5,8 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/wallboard/wallboard/board"
@@ -34,7 +34,7 @@ const (
 
 // history stores and reads closed days.
 type history struct {
-	table   counterTable // nil: the log has no shared tables; nothing is kept
+	table   atomic.Pointer[counterTable] // nil until open: nothing is kept or read
 	pending chan board.DayFigures
 	logger  *slog.Logger
 }
@@ -43,18 +43,29 @@ func newHistory(logger *slog.Logger) *history {
 	return &history{pending: make(chan board.DayFigures, historyBacklog), logger: logger}
 }
 
-// open opens the table; without one (a log without shared tables), days
-// are dropped and /history says it keeps none.
-func (h *history) open(ctx context.Context, tables tableOpener, retention time.Duration) error {
+// open opens the table, retrying with a back-off while the log cannot
+// (history is never a reason not to start). Without shared tables (a log
+// that has none) days are dropped and /history says it keeps none.
+func (h *history) open(ctx context.Context, tables tableOpener, retention time.Duration) bool {
 	if tables == nil {
-		return nil
+		return false
 	}
-	t, err := tables.openTable(ctx, historyTable, retention, maxHistoryKeys)
-	if err != nil {
-		return fmt.Errorf("open the history table: %w", err)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 30*time.Second) {
+		t, err := tables.openTable(ctx, historyTable, retention, maxHistoryKeys)
+		if err == nil {
+			h.table.Store(&t)
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		h.logger.Warn("Cannot open the history table; retrying", slog.Any("error", err))
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
 	}
-	h.table = t
-	return nil
 }
 
 // record queues the closed days for the writer. Called on the pipeline's
@@ -69,24 +80,26 @@ func (h *history) record(days []board.DayFigures) {
 	}
 }
 
-// run writes the queued days until ctx ends, retrying a failed write (the
-// table is unavailable while the log is) with a back-off.
-func (h *history) run(ctx context.Context) {
+// run opens the table, then writes the queued days until ctx ends,
+// retrying a failed write (the table is unavailable while the log is) with
+// a back-off.
+func (h *history) run(ctx context.Context, tables tableOpener, retention time.Duration) {
+	if !h.open(ctx, tables, retention) {
+		return
+	}
+	table := *h.table.Load()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case d := <-h.pending:
-			if h.table == nil {
-				continue
-			}
 			data, err := json.Marshal(d)
 			if err != nil {
 				h.logger.Error("Cannot encode a day's figures", slog.Any("error", err))
 				continue
 			}
 			for wait := 100 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
-				err := h.table.put(ctx, historyKey(d.Company, d.Day), data)
+				err := table.put(ctx, historyKey(d.Company, d.Day), data)
 				if err == nil || ctx.Err() != nil {
 					break
 				}
@@ -104,14 +117,16 @@ func (h *history) run(ctx context.Context) {
 // days returns the stored figures of company for the n days before today
 // (in loc), oldest first; days without figures are left out.
 func (h *history) days(ctx context.Context, company string, n int, now time.Time, loc *time.Location) ([]board.DayFigures, error) {
-	if h.table == nil {
+	tp := h.table.Load()
+	if tp == nil {
 		return nil, errNoHistory
 	}
+	table := *tp
 	y, m, d := now.In(loc).Date()
 	var out []board.DayFigures
 	for i := n; i >= 1; i-- {
 		day := time.Date(y, m, d-i, 12, 0, 0, 0, loc).Format(time.DateOnly)
-		data, _, err := h.table.get(ctx, historyKey(company, day))
+		data, _, err := table.get(ctx, historyKey(company, day))
 		if errors.Is(err, eventlog.ErrNoKey) {
 			continue
 		}
@@ -128,7 +143,7 @@ func (h *history) days(ctx context.Context, company string, n int, now time.Time
 	return out, nil
 }
 
-var errNoHistory = errors.New("this event log keeps no history")
+var errNoHistory = errors.New("this event log keeps no history (or its table is not open yet)")
 
 // historyKey is the table's key of a company's day. Company ids are
 // encoded: a key allows only some characters.

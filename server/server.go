@@ -304,10 +304,7 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if err := s.history.open(ctx, sharedTables(s.log), s.cfg.HistoryRetention); err != nil {
-		return err
-	}
-	go s.history.run(ctx)
+	go s.history.run(ctx, sharedTables(s.log), s.cfg.HistoryRetention)
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
 	go s.heartbeat(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
