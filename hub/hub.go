@@ -24,8 +24,8 @@
 // Pushes to clients that are up to date go first: in a reconnect storm, a
 // new client's first message waits while live messages are being written
 // (for at most a tenth of a second), only a few first messages are written
-// at once, and a listener that calls Admit before each Accept takes no new
-// connection meanwhile, so that the storm does not fill the scheduler's run
+// at once, and a listener or an owner that calls Yield first takes no new
+// connection and renders no first message meanwhile, so that the storm does not fill the scheduler's run
 // queues ahead of the pushes (see priority).
 package hub
 

@@ -100,12 +100,14 @@ func (p *priority) yield() {
 	}
 }
 
-// Admit waits while live messages are being written to the clients that are
-// up to date, for at most liveYield from when they began to be. A listener
-// that calls it before each Accept lets the pushes to the clients that
-// stayed connected go before a reconnect storm's new connections. It holds
-// nothing: a flood of idle connections does not slow it down.
-func (h *Hub) Admit() { h.prio.yield() }
+// Yield waits while live messages are being written to the clients that are
+// up to date, for at most a tenth of a second from when they began to be.
+// Work for new clients that can wait a moment calls it first, so that the
+// pushes to the clients that stayed connected go before a reconnect storm: a
+// listener before each Accept, an owner before rendering a first message
+// (Options.Want). It holds nothing, so a flood of idle connections cannot
+// slow it down.
+func (h *Hub) Yield() { h.prio.yield() }
 
 // slots bounds how many of some piece of work run at once, counting each for
 // at most hold: a holder that blocks longer (a write to a client on a slow

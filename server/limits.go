@@ -107,7 +107,7 @@ func (s *Server) LimitListener(ln net.Listener) net.Listener {
 		exempt:    s.cfg.TrustedProxies,
 		open:      map[netip.Addr]int{},
 		refused:   &s.metrics.connsRefused,
-		admit:     s.hub.Admit,
+		admit:     s.hub.Yield,
 	}
 }
 
@@ -117,7 +117,7 @@ type limitListener struct {
 	max, perClient int
 	exempt         []netip.Prefix
 	refused        *atomic.Uint64
-	admit          func() // waits while pushes are being written (hub.Admit)
+	admit          func() // waits while pushes are being written (hub.Yield)
 
 	mu    sync.Mutex
 	total int
