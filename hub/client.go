@@ -16,6 +16,9 @@ const closeNone = 0
 type outgoing struct {
 	pm   *websocket.PreparedMessage
 	size int // payload bytes, counted against Options.QueueBytes
+
+	first bool // one of the client's first messages (see priority)
+	live  bool // counted in the hub's priority as a live message
 }
 
 // client is one WebSocket connection. Its writer goroutine (writePump) is the
@@ -48,6 +51,10 @@ type client struct {
 	pingDue   bool   // a PingPeriod has passed since the last ping
 	stopped   bool   // set once, by stop
 	closeCode int    // the code stop was called with
+	// caughtUp is set once the writer has taken every message queued
+	// when the client subscribed (its first messages and the backlog):
+	// from then on what it is sent is live (see priority).
+	caughtUp bool
 
 	readerDone chan struct{} // closed when readPump returns
 	// unwatch stops watching the client's lifetime (see WithLifetime);
@@ -93,25 +100,28 @@ func (c *client) stop(code int) bool {
 // the byte bound: the bound measures how far behind a client has fallen,
 // and a client starts level. (Prime refuses a message larger than the
 // bound.) Callers serialise calls to enqueue by holding the client's topic's
-// mu.
-func (c *client) enqueue(m outgoing, first bool) {
+// mu. It reports whether m was queued as a live message, which the caller
+// must count in the hub's priority (see priority.add).
+func (c *client) enqueue(m outgoing, first bool) (live bool) {
 	c.mu.Lock()
 	if c.stopped {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	fits := c.queue.len() < c.hub.opts.QueueMessages &&
 		(first || c.queued+m.size <= c.hub.opts.QueueBytes)
 	if fits {
+		m.first, m.live = first, c.caughtUp
 		c.queue.push(m)
 		c.queued += m.size
 	}
 	c.mu.Unlock()
 	if !fits {
 		c.evict()
-		return
+		return false
 	}
 	c.signal()
+	return m.live
 }
 
 func (c *client) evict() {
@@ -210,11 +220,21 @@ func (c *client) writeNext(pinger *time.Timer) bool {
 		c.pingDue = false
 	default:
 		m, ok = c.queue.pop()
+		if ok && c.queue.len() == 0 {
+			c.caughtUp = true
+		}
 	}
 	more := c.pongDue || c.pingDue || c.queue.len() > 0
 	c.mu.Unlock()
 	if more {
 		c.signal()
+	}
+	if m.first {
+		// Live messages to the clients already up to date go first,
+		// and only a few first messages are written at once.
+		release := c.hub.firsts.acquire()
+		defer release()
+		c.hub.prio.yield()
 	}
 
 	deadline := time.Now().Add(c.hub.opts.WriteWait)
@@ -232,6 +252,9 @@ func (c *client) writeNext(pinger *time.Timer) bool {
 		c.mu.Lock()
 		c.queued -= m.size
 		c.mu.Unlock()
+		if m.live {
+			c.hub.prio.done(1)
+		}
 		if err == nil {
 			c.hub.messages.Add(1)
 		}
@@ -255,7 +278,15 @@ func (c *client) close(t *topic) {
 	writeWait := c.hub.opts.WriteWait
 	c.mu.Lock()
 	code, messages, bytes := c.closeCode, c.queue.len(), c.queued
+	live := 0
+	for m, ok := c.queue.pop(); ok; m, ok = c.queue.pop() {
+		if m.live {
+			live++
+		}
+	}
 	c.mu.Unlock()
+	// Nothing is queued to a stopped client: the count is final.
+	c.hub.prio.done(live)
 	if code == closeEvicted {
 		c.hub.logger.Info("Evicted slow WebSocket client",
 			"remote_addr", c.conn.RemoteAddr().String(), "topic", t.name,

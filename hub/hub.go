@@ -20,6 +20,13 @@
 // topic's lock, whatever the size of the view. A topic without a current
 // first message asks its owner for one (Options.Want) and holds its new
 // clients until it comes; nothing is kept for a topic without clients.
+//
+// Pushes to clients that are up to date go first: in a reconnect storm, a
+// new client's first message waits while live messages are being written
+// (for at most a tenth of a second), only a few first messages are written
+// at once, and a listener or an owner that calls Yield first takes no new
+// connection and renders no first message meanwhile, so that the storm does not fill the scheduler's run
+// queues ahead of the pushes (see priority).
 package hub
 
 import (
@@ -235,6 +242,11 @@ type Hub struct {
 	// socket buffer, so a slow client cannot hold a place.)
 	handshakes chan struct{}
 
+	// prio lets live messages go before new clients' first messages;
+	// firsts bounds the first messages being written at once.
+	prio   *priority
+	firsts *slots
+
 	evictions atomic.Uint64
 	messages  atomic.Uint64
 	primes    atomic.Uint64
@@ -304,6 +316,8 @@ func New(logger *slog.Logger, opts Options) *Hub {
 		topics:     make(map[string]*topic),
 		clients:    make(map[*client]*topic),
 		handshakes: make(chan struct{}, runtime.NumCPU()),
+		prio:       newPriority(),
+		firsts:     newSlots(runtime.NumCPU(), firstHold),
 	}
 }
 
@@ -540,21 +554,23 @@ func (h *Hub) Publish(topic string, seq uint64, msg []byte) {
 	// subscribing through a new topic is primed after this Publish began,
 	// so it misses nothing.
 	m := outgoing{pm: h.prepare(msg), size: len(msg)}
-	if t.publish(seq, m, h.opts) {
+	if t.publish(seq, m, h.opts, h.prio) {
 		h.want(topic)
 	}
 }
 
 // publish is Publish under t.mu; it reports whether the owner should be
 // asked for a first message.
-func (t *topic) publish(seq uint64, m outgoing, opts Options) (want bool) {
+func (t *topic) publish(seq uint64, m outgoing, opts Options, prio *priority) (want bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	live := 0
 	for c := range t.clients {
-		if c.from < seq {
-			c.enqueue(m, false)
+		if c.from < seq && c.enqueue(m, false) {
+			live++
 		}
 	}
+	prio.add(live)
 	if t.first == nil && len(t.pending) == 0 || t.first != nil && seq <= t.firstSeq {
 		return false // nobody to extend it for, or already in the first message
 	}
@@ -590,12 +606,16 @@ func (h *Hub) Broadcast(msg []byte) {
 	var m outgoing
 	for _, t := range topics {
 		t.mu.Lock()
+		live := 0
 		for c := range t.clients {
 			if m.pm == nil {
 				m = outgoing{pm: h.prepare(msg), size: len(msg)}
 			}
-			c.enqueue(m, false)
+			if c.enqueue(m, false) {
+				live++
+			}
 		}
+		h.prio.add(live)
 		t.mu.Unlock()
 	}
 }

@@ -349,3 +349,56 @@ func TestServe_answersClientClose(t *testing.T) {
 		}
 	})
 }
+
+// TestServe_firstMessageGivesWayToLivePushes: a new client's first message
+// waits while a push to a connected client is being written, for at most
+// LiveYield, and the count of live messages ends at zero however the pushes
+// end (written, or dropped with their client).
+func TestServe_firstMessageGivesWayToLivePushes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := mustPipeServer(t, hub.Options{})
+		stuck := s.mustDial(t, "a", nil)
+		// stuck reads nothing more: over a pipe, the push's write blocks.
+		s.hub.Publish("a", 1, []byte("push"))
+		synctest.Wait()
+		if n := hub.LiveMessages(s.hub); n != 1 {
+			t.Fatalf("%d live messages pending, want 1", n)
+		}
+		start := time.Now()
+		s.mustDial(t, "b", nil)
+		if got := time.Since(start); got != hub.LiveYield {
+			t.Errorf("with a push pending, the first message took %v; want LiveYield (%v)", got, hub.LiveYield)
+		}
+
+		if got := mustRead(t, stuck); got != "push" {
+			t.Fatalf("push = %q", got)
+		}
+		synctest.Wait()
+		if n := hub.LiveMessages(s.hub); n != 0 {
+			t.Fatalf("%d live messages pending once written, want 0", n)
+		}
+		// A push being written holds a new client back until it is.
+		s.hub.Publish("a", 2, []byte("second"))
+		synctest.Wait()
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			_, _, _ = stuck.ReadMessage()
+		}()
+		start = time.Now()
+		s.mustDial(t, "c", nil)
+		if got := time.Since(start); got != 20*time.Millisecond {
+			t.Errorf("the first message took %v; want the 20ms until the push was written", got)
+		}
+
+		// Pushes queued to a client that goes away are uncounted.
+		for seq := uint64(3); seq < 8; seq++ {
+			s.hub.Publish("a", seq, []byte("more"))
+		}
+		synctest.Wait()
+		stuck.Close()
+		synctest.Wait()
+		if n := hub.LiveMessages(s.hub); n != 0 {
+			t.Errorf("%d live messages counted after their client left, want 0", n)
+		}
+	})
+}

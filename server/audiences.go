@@ -21,6 +21,7 @@ import (
 type audienceViews struct {
 	state   *state
 	prime   func(topic string, seq uint64, frames [][]byte) error
+	yield   func() // waits while the hub writes pushes (hub.Yield); may be nil
 	logger  *slog.Logger
 	maxSize int // the largest first frame, in bytes: the hub's byte bound
 
@@ -130,6 +131,11 @@ func (v *audienceViews) primeLoop(e *audienceEntry) {
 		e.wanted = false
 		v.mu.Unlock()
 
+		// The pushes to the clients already connected go first: a
+		// first frame is for clients that can wait a moment.
+		if v.yield != nil {
+			v.yield()
+		}
 		view, logSeq, err := v.current(e.aud)
 		var frames [][]byte
 		if err == nil {

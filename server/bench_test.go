@@ -31,6 +31,7 @@ func benchServer(b *testing.B, syncAlways bool) *harness {
 	b.Helper()
 	return newHarnessWith(b, eventlog.Options{Dir: b.TempDir(), SyncAlways: syncAlways}, func(c *server.Config) {
 		c.MaxSocketsPerClient = 5000
+		c.MaxConnsPerClient = 5000
 	})
 }
 

@@ -107,6 +107,7 @@ func (s *Server) LimitListener(ln net.Listener) net.Listener {
 		exempt:    s.cfg.TrustedProxies,
 		open:      map[netip.Addr]int{},
 		refused:   &s.metrics.connsRefused,
+		admit:     s.hub.Yield,
 	}
 }
 
@@ -116,6 +117,7 @@ type limitListener struct {
 	max, perClient int
 	exempt         []netip.Prefix
 	refused        *atomic.Uint64
+	admit          func() // waits while pushes are being written (hub.Yield)
 
 	mu    sync.Mutex
 	total int
@@ -126,12 +128,13 @@ type limitListener struct {
 // them.
 func (l *limitListener) Accept() (net.Conn, error) {
 	for {
+		l.admit()
 		conn, err := l.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
 		addr := peerAddr(conn)
-		if l.admit(addr) {
+		if l.take(addr) {
 			return &limitConn{Conn: conn, release: sync.OnceFunc(func() { l.release(addr) })}, nil
 		}
 		l.refused.Add(1)
@@ -144,7 +147,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 }
 
-func (l *limitListener) admit(addr netip.Addr) bool {
+func (l *limitListener) take(addr netip.Addr) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.total >= l.max {

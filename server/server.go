@@ -247,6 +247,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	cfg.Hub.Want = av.want
 	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
 	av.prime = h.Prime
+	av.yield = h.Yield
 	s := &Server{
 		cfg:     cfg,
 		logger:  logger,

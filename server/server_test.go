@@ -59,7 +59,10 @@ func newHarnessWith(t testing.TB, opts eventlog.Options, configure ...func(*serv
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
-	h := &harness{t: t, srv: srv, http: httptest.NewServer(srv.Handler()), log: elog, done: make(chan error, 1)}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Listener = srv.LimitListener(ts.Listener)
+	ts.Start()
+	h := &harness{t: t, srv: srv, http: ts, log: elog, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- srv.Run(ctx) }()
