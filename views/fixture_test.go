@@ -79,9 +79,9 @@ func fixture() board.Snapshot {
 			}},
 		},
 		Queues: []board.QueueStats{
-			{Company: a, Name: "Sales line", Answered: 12, Missed: 1, WaitTotal: 3 * time.Minute, TalkTotal: 36 * time.Minute},
-			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Members: 3, Free: 1, Answered: 30, Missed: 4, WaitTotal: 15*time.Minute + 30*time.Second, TalkTotal: 2 * time.Hour},
-			{Company: b, Name: "Other line", Answered: 3},
+			{Company: a, Name: "Sales line", Period: board.Period{Answered: 12, Missed: 1, Abandoned: 1, WaitTotal: 3 * time.Minute, TalkTotal: 36 * time.Minute}},
+			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Members: 3, Free: 1, Period: board.Period{Answered: 30, Missed: 4, Abandoned: 4, WaitTotal: 15*time.Minute + 30*time.Second, TalkTotal: 2 * time.Hour}},
+			{Company: b, Name: "Other line", Period: board.Period{Answered: 3}},
 		},
 		Agents: []board.AgentStats{
 			{Company: a, Extension: "1001", Answered: 8, Missed: 1, TalkTotal: 20 * time.Minute},
