@@ -2,6 +2,7 @@ package board
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -248,6 +249,15 @@ func (b *Board) Queue(company, name string) (QueueStats, bool) {
 		return QueueStats{}, false
 	}
 	return q.clone(), true
+}
+
+// Queues returns every queue's figures, sorted by company then name.
+func (b *Board) Queues() []QueueStats {
+	out := make([]QueueStats, 0, len(b.queues))
+	for _, k := range slices.SortedFunc(maps.Keys(b.queues), compareKeys) {
+		out = append(out, b.queues[k].clone())
+	}
+	return out
 }
 
 // Agent returns today's figures of the agent (company, extension).
