@@ -214,6 +214,8 @@ func (p *Period) plus(o Period) {
 // ended: Start is its first instant (in the company's time zone's day).
 type Interval struct {
 	Start time.Time
+	// Clock is Start on the company's clock ("09:15"), for charts.
+	Clock string
 	Period
 }
 
@@ -401,7 +403,7 @@ func (b *Board) countQueueCall(t *tenant, k key, q *QueueStats, e *CompletedCall
 	iv := slices.Clone(q.Intraday) // stored slices are never mutated in place
 	i, found := slices.BinarySearchFunc(iv, start, func(x Interval, s time.Time) int { return x.Start.Compare(s) })
 	if !found {
-		iv = slices.Insert(iv, i, Interval{Start: start})
+		iv = slices.Insert(iv, i, Interval{Start: start, Clock: start.In(t.loc).Format("15:04")})
 	}
 	iv[i].add(e, q.Formula)
 	q.Intraday = iv
@@ -506,5 +508,5 @@ func queueEqual(a, b *QueueStats) bool {
 		slices.EqualFunc(a.WaitingCalls, b.WaitingCalls, func(x, y WaitingCall) bool {
 			return x.ID == y.ID && x.Caller == y.Caller && x.Since.Equal(y.Since)
 		}) &&
-		slices.EqualFunc(a.Intraday, b.Intraday, func(x, y Interval) bool { return x.Start.Equal(y.Start) && x.Period == y.Period })
+		slices.EqualFunc(a.Intraday, b.Intraday, func(x, y Interval) bool { return x.Start.Equal(y.Start) && x.Clock == y.Clock && x.Period == y.Period })
 }

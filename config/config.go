@@ -178,6 +178,9 @@ type Display struct {
 	// has none of its own.
 	Rotate          time.Duration `yaml:"rotate,omitempty"`
 	ExceptionsFirst bool          `yaml:"exceptions_first,omitempty"`
+	// View is what the link shows: "board" (the default, the wall board)
+	// or "queues" (the queue wall, as /queues).
+	View string `yaml:"view,omitempty"`
 }
 
 // IsMasked reports whether the display hides external numbers.
@@ -344,6 +347,9 @@ func (f *File) Validate() error {
 		tokens[d.Token] = true
 		if d.Company == "" {
 			bad("%s: company is missing", name)
+		}
+		if d.View != "" && d.View != "board" && d.View != "queues" {
+			bad("%s: view %q must be board or queues", name, d.View)
 		}
 		if d.Rotate != 0 && (d.Rotate < 3*time.Second || d.Rotate > time.Hour || d.Rotate%time.Second != 0) {
 			bad("%s: rotate (%s) must be whole seconds from 3s to 1h", name, d.Rotate)

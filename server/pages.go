@@ -30,6 +30,16 @@ func (s *Server) handleBoard(c echo.Context) error {
 	return s.renderPage(c, audienceOf(c, v, views.ViewBoard), c.QueryString())
 }
 
+// handleQueues is GET /queues: the queue wall, for those who see the
+// board. Agents are sent to their own view.
+func (s *Server) handleQueues(c echo.Context) error {
+	v := viewerOf(c)
+	if home := homePage(v); home != "/" {
+		return c.Redirect(http.StatusSeeOther, home)
+	}
+	return s.renderLayout(c, audienceOf(c, v, views.ViewBoard), c.QueryString(), views.LayoutQueues)
+}
+
 // handleAgent is GET /agent: colleagues' status for agents.
 func (s *Server) handleAgent(c echo.Context) error {
 	return s.renderPage(c, audienceOf(c, viewerOf(c), views.ViewAgent), c.QueryString())
@@ -59,7 +69,11 @@ func (s *Server) handleDisplay(c echo.Context) error {
 		}
 	}
 	q.Set("display", token)
-	return s.renderPage(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode())
+	layout := ""
+	if d.View == "queues" {
+		layout = views.LayoutQueues
+	}
+	return s.renderLayout(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode(), layout)
 }
 
 // displayDefaults are the URL parameters a display link configures: group=
@@ -81,7 +95,18 @@ func displayDefaults(d config.Display) url.Values {
 // renderPage renders the page of aud. rawQuery is what the page's WebSocket
 // URL carries (filters, a display token).
 func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string) error {
+	return s.renderLayout(c, aud, rawQuery, "")
+}
+
+// renderLayout renders aud's page in layout (see views.Page.Layout).
+func (s *Server) renderLayout(c echo.Context, aud views.Audience, rawQuery, layout string) error {
+	window := c.QueryParam("window")
+	if window != "30" && window != "60" {
+		window = "15"
+	}
 	page := views.Page{
+		Layout:     layout,
+		Window:     window,
 		Title:      "Wallboard",
 		Socket:     views.SocketURL(aud.View, rawQuery),
 		Stylesheet: static.Path("app.css"),
@@ -164,6 +189,8 @@ func queueThresholds(qs []config.Queue) []views.QueueThreshold {
 			Company: q.Company, Name: q.Name,
 			AmberWaiting: q.AmberWaiting, RedWaiting: q.RedWaiting,
 			AmberWait: q.AmberWait, RedWait: q.RedWait,
+			AmberServiceLevel: q.AmberServiceLevel, RedServiceLevel: q.RedServiceLevel,
+			AmberAbandonRate: q.AmberAbandonRate, RedAbandonRate: q.RedAbandonRate,
 		}
 	}
 	return out

@@ -366,6 +366,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/display/:token", s.handleDisplay, noStore, gz)
 	e.GET("/", s.handleBoard, noStore, page, gz)
 	e.GET("/agent", s.handleAgent, noStore, page, gz)
+	e.GET("/queues", s.handleQueues, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
 	e.GET("/healthz", s.handleHealth)

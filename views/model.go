@@ -191,6 +191,7 @@ type Figures struct {
 // IntervalRow is one 15-minute interval of a queue's day.
 type IntervalRow struct {
 	Start time.Time
+	Clock string // Start on the company's clock, "09:15"
 	Figures
 }
 
@@ -541,7 +542,7 @@ func newQueueRow(q board.QueueStats, aud Audience) QueueRow {
 		r.Waiters = append(r.Waiters, Waiter{CallID: w.ID, Caller: newParty(w.Caller, aud), Since: w.Since})
 	}
 	for _, iv := range q.Intraday {
-		r.Intraday = append(r.Intraday, IntervalRow{Start: iv.Start, Figures: newFigures(iv.Period, q.Formula)})
+		r.Intraday = append(r.Intraday, IntervalRow{Start: iv.Start, Clock: iv.Clock, Figures: newFigures(iv.Period, q.Formula)})
 	}
 	return r
 }
