@@ -14,21 +14,34 @@ function fitList(list) {
   const items = [...list.children];
   for (const li of items) li.hidden = false;
   const more = list.parentElement?.querySelector("[data-more]");
-  const bottom = list.getBoundingClientRect().bottom;
-  let off = 0;
-  for (const li of items) {
-    // An item that does not end inside the list is left out, with all
-    // after it: the longest waits are shown first.
-    if (off > 0 || li.getBoundingClientRect().bottom > bottom + 0.5) {
-      li.hidden = true;
-      off++;
+  const extra = Number(more?.dataset.more) || 0;
+  // An item that does not end inside the list is left out, with all after
+  // it: the longest waits are shown first. Saying "+N more" takes a line
+  // from the list, so the list is measured again once it shows.
+  const fit = () => {
+    const bottom = list.getBoundingClientRect().bottom + 0.5;
+    let shown = items.length;
+    for (let i = 0; i < items.length; i++) {
+      if (items[i].getBoundingClientRect().bottom > bottom) {
+        shown = i;
+        break;
+      }
     }
-  }
+    items.forEach((li, i) => (li.hidden = i >= shown));
+    return items.length - shown;
+  };
+  let off = fit();
   if (!more) return;
-  const n = off + (Number(more.dataset.more) || 0);
-  more.hidden = n === 0;
-  const text = n === 0 ? "" : word("more", { n });
-  if (more.textContent !== text) more.textContent = text;
+  const say = (n) => {
+    more.hidden = n === 0;
+    const text = n === 0 ? "" : word("more", { n });
+    if (more.textContent !== text) more.textContent = text;
+  };
+  say(off + extra);
+  if (off + extra > 0) {
+    off = fit();
+    say(off + extra);
+  }
 }
 
 /** wireWindow keeps the wall's rolling window in step with its select. */
