@@ -52,6 +52,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		{"huge memory", "users:\n  - {email: a@b.c, role: admin, password_hash: '$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0$0n4mFJ+8b1ba6PqEzmyzKGhdhDP3xVzjTLDW4JbBl1g'}\n", "out of range"},
 		{"short token", "displays:\n  - {name: TV, token: abc, company: c}\n", "shorter than 32"},
 		{"token with slash", "displays:\n  - {name: TV, token: 'aaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaa', company: c}\n", "may not contain"},
+		{"display view unknown", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, view: calls}\n", "view \"calls\" must be board or queues"},
 		{"display without company", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n", "company is missing"},
 		{"display rotating too fast", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 1s}\n", "rotate (1s) must be whole seconds from 3s to 1h"},
 		{"display rotating in parts of seconds", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 4500ms}\n", "rotate (4.5s) must be whole seconds"},

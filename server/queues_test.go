@@ -183,3 +183,28 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestQueueWallRoutes: /queues and a display link with view: queues serve
+// the queue wall; the board stays the board.
+func TestQueueWallRoutes(t *testing.T) {
+	const token = "display-token-for-the-queue-wall-test"
+	h := newHarnessWith(t, eventlog.Options{Dir: t.TempDir()}, func(c *server.Config) {
+		c.Displays = []config.Display{{Name: "Wall", Token: token, Company: testCompany, View: "queues"}}
+	})
+	get := func(path string) string {
+		t.Helper()
+		res, err := h.http.Client().Get(h.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	if page := get("/display/" + token); !strings.Contains(page, `data-layout="queues"`) {
+		t.Error("the display link with view: queues does not serve the queue wall")
+	}
+	if page := get("/display/" + token + "?window=60"); !strings.Contains(page, `data-window="60"`) {
+		t.Error("window=60 is not the wall's window")
+	}
+}
