@@ -2,6 +2,7 @@ package board
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -86,6 +87,10 @@ type Board struct {
 	// members: queue → extensions of today's learned members (see
 	// QueueStats.Members).
 	members map[key]map[string]struct{}
+	// settings are the queues' settings (normalized), configured their
+	// configured members by queue.
+	settings   []QueueSetting
+	configured map[key]map[string]struct{}
 
 	// Derived indexes, rebuilt by UnmarshalBinary, never serialised.
 	queueCalls map[key]map[string]struct{} // queue → its active call ids
@@ -140,6 +145,8 @@ func (b *Board) reset() {
 	b.agents = make(map[key]*AgentStats)
 	b.completed = make(map[key]struct{})
 	b.members = make(map[key]map[string]struct{})
+	b.settings = nil
+	b.configured = make(map[key]map[string]struct{})
 	b.queueCalls = make(map[key]map[string]struct{})
 	b.memberOf = make(map[key]map[string]struct{})
 	b.counters = Counters{TimeFixes: make(map[TimeFix]uint64), LimitHits: make(map[Limit]uint64)}
@@ -183,6 +190,10 @@ func (b *Board) Apply(e Event) []Change {
 		for _, t := range b.tenants {
 			b.advance(t, now)
 		}
+		return b.commit(at)
+	}
+	if e.QueueSettings != nil {
+		b.applyQueueSettings(e.QueueSettings)
 		return b.commit(at)
 	}
 	b.advance(b.tenant(e.Company), now)
@@ -240,7 +251,16 @@ func (b *Board) Queue(company, name string) (QueueStats, bool) {
 	if !ok {
 		return QueueStats{}, false
 	}
-	return *q, true
+	return q.clone(), true
+}
+
+// Queues returns every queue's figures, sorted by company then name.
+func (b *Board) Queues() []QueueStats {
+	out := make([]QueueStats, 0, len(b.queues))
+	for _, k := range slices.SortedFunc(maps.Keys(b.queues), compareKeys) {
+		out = append(out, b.queues[k].clone())
+	}
+	return out
 }
 
 // Agent returns today's figures of the agent (company, extension).
@@ -284,7 +304,7 @@ func (b *Board) Snapshot() Snapshot {
 		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
 	})
 	for _, q := range b.queues {
-		s.Queues = append(s.Queues, *q)
+		s.Queues = append(s.Queues, q.clone())
 	}
 	slices.SortFunc(s.Queues, func(x, y QueueStats) int {
 		return compareKeys(key{x.Company, x.Name}, key{y.Company, y.Name})
@@ -296,6 +316,12 @@ func (b *Board) Snapshot() Snapshot {
 		return compareKeys(key{x.Company, x.Extension}, key{y.Company, y.Extension})
 	})
 	return s
+}
+
+func (q *QueueStats) clone() QueueStats {
+	c := *q
+	c.WaitingCalls, c.Intraday = cloneOrNil(c.WaitingCalls), cloneOrNil(c.Intraday)
+	return c
 }
 
 // cloneOrNil copies s, returning nil for an empty slice so that "none" has a

@@ -653,7 +653,7 @@ func TestApply(t *testing.T) {
 				check: func(t *testing.T, b *board.Board) {
 					q, _ := b.Queue(acme, "Support")
 					a, _ := b.Agent(acme, "201")
-					if q != (board.QueueStats{Company: acme, Name: "Support"}) || a != (board.AgentStats{Company: acme, Extension: "201"}) {
+					if q.Period != (board.Period{}) || q.Intraday != nil || q.Last60 != (board.Period{}) || a != (board.AgentStats{Company: acme, Extension: "201"}) {
 						t.Errorf("queue %+v agent %+v, want zeros", q, a)
 					}
 					if s := b.Snapshot(); s.Day != "2024-07-25" {

@@ -20,7 +20,13 @@ import (
 // for each, each company's sequence set to the board's (so that what a
 // viewer saw never goes backwards), expiry counted from the claims, and a
 // user's reported telephony as the report of one unnamed device.
-const stateVersion = 2
+//
+// Version 3 added the queues' settings (formulas and configured members),
+// their figures by formula (answered within the threshold, abandons and
+// short abandons), the waiting callers, the intraday intervals and the
+// minutes of the rolling windows. A version 2 queue loads with its missed
+// calls as abandons, none within the threshold, and no intervals.
+const stateVersion = 3
 
 // state is the serialised form of a Board: everything Apply depends on, in
 // sorted order so that equal boards encode to equal bytes. Derived indexes
@@ -41,6 +47,15 @@ type state struct {
 	Members     []queueMembers `json:",omitempty"`
 	// ConferenceEnds: version 2.
 	ConferenceEnds []conferenceEnd `json:",omitempty"`
+	// Settings and Recent: version 3.
+	Settings []QueueSetting  `json:",omitempty"`
+	Recent   []recentMinutes `json:",omitempty"`
+}
+
+// recentMinutes are one queue's minutes of the last hour, in order.
+type recentMinutes struct {
+	Company, Queue string
+	Minutes        []minute
 }
 
 // conferenceEnd is a remembered conference end (see Board.endConference).
@@ -101,6 +116,7 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 		Conferences: sortedValues(b.confs),
 		Queues:      sortedValues(b.queues),
 		Agents:      sortedValues(b.agents),
+		Settings:    b.settings,
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(b.emails), compareKeys) {
 		s.Emails = append(s.Emails, emailEntry{Company: k.company, Email: k.id, Extension: b.emails[k]})
@@ -110,6 +126,9 @@ func (b *Board) MarshalBinary() ([]byte, error) {
 		s.Companies = append(s.Companies, companyState{Company: name, Seq: t.seq, Day: t.day, Now: t.now})
 		for _, id := range slices.Sorted(maps.Keys(t.tombs)) {
 			s.Tombstones = append(s.Tombstones, tombstone{Company: name, ID: id, At: t.tombs[id]})
+		}
+		for _, q := range slices.Sorted(maps.Keys(t.recent)) {
+			s.Recent = append(s.Recent, recentMinutes{Company: name, Queue: q, Minutes: t.recent[q]})
 		}
 		for _, id := range slices.Sorted(maps.Keys(t.confEnds)) {
 			end := t.confEnds[id]
@@ -137,8 +156,8 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("board: decode state: %w", err)
 	}
-	if s.Version != stateVersion && s.Version != 1 {
-		return fmt.Errorf("board: decode state: version %d, want %d or 1", s.Version, stateVersion)
+	if s.Version < 1 || s.Version > stateVersion {
+		return fmt.Errorf("board: decode state: version %d, want 1 to %d", s.Version, stateVersion)
 	}
 	n := New(b.opts)
 	n.seq = s.Seq
@@ -262,6 +281,13 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		if s.Version == 1 {
 			v1(q.Company, time.Time{})
 		}
+		if s.Version < 3 {
+			q.Abandoned = q.Missed
+		}
+		q.WaitingCalls, q.Intraday = nil, cloneOrNil(q.Intraday)
+		if !slices.IsSortedFunc(q.Intraday, func(x, y Interval) int { return x.Start.Compare(y.Start) }) {
+			return fmt.Errorf("board: decode state: queue %s/%s: intervals out of order", q.Company, q.Name)
+		}
 		n.queues[key{q.Company, q.Name}] = q
 		n.tenant(q.Company).queues++
 	}
@@ -286,9 +312,24 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 		n.completed[key{c.Company, c.ID}] = struct{}{}
 		n.tenant(c.Company).completed++
 	}
-	// Free is recounted from the members' tiles.
-	for _, q := range n.queues {
-		q.Free = 0
+	if s.Version < 3 {
+		for k, q := range n.queues {
+			q.Formula = n.formulaFor(k)
+		}
+	}
+	n.settings = NormalizeQueueSettings(s.Settings)
+	for _, st := range n.settings {
+		if len(st.Members) == 0 {
+			continue
+		}
+		k := key{st.Company, st.Name}
+		if _, ok := n.queues[k]; !ok {
+			continue // beyond the company's Limits.Queues
+		}
+		n.configured[k] = make(map[string]struct{}, len(st.Members))
+		for _, ext := range st.Members {
+			n.configured[k][ext] = struct{}{}
+		}
 	}
 	for _, m := range s.Members {
 		k := key{m.Company, m.Queue}
@@ -299,9 +340,23 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 			if _, ok := n.users[key{m.Company, ext}]; !ok {
 				return fmt.Errorf("board: decode state: queue %s/%s names unknown member %q", m.Company, m.Queue, ext)
 			}
-			n.addMember(k, ext)
+			if n.members[k] == nil {
+				n.members[k] = make(map[string]struct{})
+			}
+			n.members[k][ext] = struct{}{}
+			n.tenant(m.Company).members++
 		}
 	}
+	for _, r := range s.Recent {
+		if !slices.IsSortedFunc(r.Minutes, func(x, y minute) int { return x.Start.Compare(y.Start) }) {
+			return fmt.Errorf("board: decode state: queue %s/%s: minutes out of order", r.Company, r.Queue)
+		}
+		if len(r.Minutes) > 0 {
+			n.tenant(r.Company).recent[r.Queue] = slices.Clone(r.Minutes)
+		}
+	}
+	// The agents' counts are recounted from the members' tiles.
+	n.reindexMembers("", true)
 	n.tx.reset()
 	n.counters = b.counters
 	// The live figures are derived: recompute them too, so that a state

@@ -17,7 +17,7 @@ func TestStateGolden(t *testing.T) {
 		b.Apply(e)
 	}
 	got := mustMarshal(t, b)
-	path := filepath.Join("testdata", "state-v2.golden")
+	path := filepath.Join("testdata", "state-v3.golden")
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatalf("write golden: %v", err)
@@ -34,10 +34,11 @@ func TestStateGolden(t *testing.T) {
 
 // TestDecodeOldStates decodes a blob of every format version ever
 // written (state-v1.golden was encoded by version 1's code, before
-// companies, device reports and receive times): presence, calls,
+// companies, device reports and receive times; state-v2.golden by version
+// 2's, before queue settings, formulas and intervals): presence, calls,
 // conferences and figures of days-old state survive a format change.
 func TestDecodeOldStates(t *testing.T) {
-	for _, name := range []string{"state-v1.golden", "state-v2.golden"} {
+	for _, name := range []string{"state-v1.golden", "state-v2.golden", "state-v3.golden"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", name))
 			if err != nil {

@@ -36,6 +36,10 @@ type Event struct {
 	// Tick carries no fact: it lets every company's time pass (call and
 	// conference expiry, the day's rollover). At is the current time.
 	Tick bool
+	// QueueSettings replaces the queues' settings (formulas, configured
+	// members) for every company; Company is ignored and no company's
+	// time passes.
+	QueueSettings *QueueSettings
 }
 
 // Party is one end of a call leg. Any field may be empty.

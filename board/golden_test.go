@@ -40,6 +40,12 @@ func morning() []board.Event {
 		}}},
 		{Company: globex, At: at(6 * time.Minute), Call: &board.CallUpsert{ID: globex + "_1721811960.1", Legs: []board.Leg{leg(0, "hold", local("201", "Gil Ray", "gil@example.net"), ptr(remote("+442071234567")))}}},
 		{Company: globex, At: at(7 * time.Minute), Completed: &board.CompletedCall{ID: globex + "_1721811000.9", Queue: "Sales", Missed: true, Wait: 40 * time.Second, EndedAt: at(6 * time.Minute)}},
+		{At: at(8 * time.Minute), QueueSettings: &board.QueueSettings{Queues: []board.QueueSetting{
+			{Company: acme, Name: "Support", Formula: board.Formula{Threshold: 30 * time.Second, ShortAbandon: 5 * time.Second, Basis: board.BasisOffered}, Members: []string{"201", "206"}},
+			{Name: "Sales", Formula: board.Formula{Threshold: 15 * time.Second, Basis: board.BasisAnswered}},
+		}}},
+		{Company: acme, At: at(9 * time.Minute), Completed: &board.CompletedCall{ID: acme + "_1721811660.1", Queue: "Support", Direction: board.Inbound, Agent: ptr(bob), Wait: 21 * time.Second, Talk: 7 * time.Minute, EndedAt: at(9 * time.Minute)}},
+		{Company: acme, At: at(16 * time.Minute), Completed: &board.CompletedCall{ID: acme + "_1721812500.4", Queue: "Support", Direction: board.Inbound, Missed: true, Agent: ptr(ann), Wait: 3 * time.Second, EndedAt: at(16 * time.Minute)}},
 	}
 }
 

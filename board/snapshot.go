@@ -105,19 +105,33 @@ type QueueStats struct {
 	Waiting    int       // calls in the queue still ringing
 	OldestWait time.Time // start of the longest-waiting call; zero when none
 	Talking    int       // queue calls connected to an agent (or on hold)
-	// Members are the queue's learned members: local users rung or
-	// answering as the callee of a leg naming the queue today. The PBX's
-	// events do not carry queue membership, so this is what today's calls
-	// revealed; it resets at the day boundary. Free are the members whose
-	// tile (User.State) is TileAvailable.
-	Members int
-	Free    int
-	// Today (since the day boundary in Options.Location).
-	Answered  int
-	Missed    int
-	WaitTotal time.Duration // over answered calls
-	TalkTotal time.Duration // over answered calls
-	HoldTotal time.Duration // over answered calls
+	// WaitingCalls are the callers waiting now, longest first.
+	WaitingCalls []WaitingCall
+	// Members are the queue's members: those configured (QueueSetting)
+	// and the local users rung or answering as the callee of a leg naming
+	// the queue today. The PBX's events do not carry queue membership, so
+	// the learned ones are what today's calls revealed; they reset at the
+	// day boundary. Each member counts once, by their tile (User.State):
+	// Free (available), AgentsTalking (talking, rt), AgentsRinging,
+	// AgentsAway (dnd, away) and AgentsOffline (offline, unknown, or a
+	// configured extension the board has not heard of).
+	Members       int
+	Free          int
+	AgentsTalking int
+	AgentsRinging int
+	AgentsAway    int
+	AgentsOffline int
+	// Formula classifies the queue's calls as they are counted.
+	Formula Formula
+	// Today (since the day boundary in the company's time zone), by the
+	// time calls ended.
+	Period
+	// Rolling windows: the calls that ended in the last 15, 30 and 60
+	// minutes of the company's clock, by whole minutes.
+	Last15, Last30, Last60 Period
+	// Intraday are today's 15-minute intervals that counted a call, in
+	// order.
+	Intraday []Interval
 }
 
 // AgentStats are one agent's figures for today.

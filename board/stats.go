@@ -39,25 +39,19 @@ func (b *Board) rollDay(t *tenant) {
 		if k.company != t.company {
 			continue
 		}
-		if q.Answered != 0 || q.Missed != 0 || q.WaitTotal != 0 || q.TalkTotal != 0 || q.HoldTotal != 0 {
+		if q.Period != (Period{}) || q.Intraday != nil || q.Last15 != (Period{}) || q.Last30 != (Period{}) || q.Last60 != (Period{}) {
 			b.touchQueue(k, false)
-			q.Answered, q.Missed, q.WaitTotal, q.TalkTotal, q.HoldTotal = 0, 0, 0, 0, 0
+			q.Period, q.Intraday, q.Last15, q.Last30, q.Last60 = Period{}, nil, Period{}, Period{}, Period{}
 		}
 	}
+	clear(t.recent)
 	for k := range b.members {
-		if k.company != t.company {
-			continue
+		if k.company == t.company {
+			delete(b.members, k)
 		}
-		b.touchQueue(k, false)
-		b.queues[k].Free = 0
-		delete(b.members, k)
 	}
 	t.members = 0
-	for k := range b.memberOf {
-		if k.company == t.company {
-			delete(b.memberOf, k)
-		}
-	}
+	b.reindexMembers(t.company, false)
 	for k, a := range b.agents {
 		if k.company != t.company {
 			continue
@@ -97,19 +91,19 @@ func (b *Board) ensureQueue(k key) *QueueStats {
 			return nil
 		}
 		t.queues++
-		q = &QueueStats{Company: k.company, Name: k.id}
+		q = &QueueStats{Company: k.company, Name: k.id, Formula: b.formulaFor(k)}
 		b.queues[k] = q
 	}
 	return q
 }
 
 // deriveQueue recomputes a queue's live figures from its active calls (a
-// ringing call is waiting, a connected or held one is talking) and its
-// member count. Free is kept up to date by addMember and commit instead, so
-// that no Apply looks at every member's tile.
+// ringing call is waiting, a connected or held one is talking). The agent
+// counts are kept up to date by addMember, reindexMembers and commit
+// instead, so that no Apply looks at every member's tile.
 func (b *Board) deriveQueue(k key, q *QueueStats) {
 	q.Waiting, q.Talking, q.OldestWait = 0, 0, time.Time{}
-	q.Members = len(b.members[k])
+	q.WaitingCalls = b.waitingCalls(k)
 	for id := range b.queueCalls[k] {
 		c := b.calls[key{k.company, id}]
 		switch c.State {
@@ -140,12 +134,12 @@ func (b *Board) learnMembers(company string, legs []Leg) {
 }
 
 // addMember records that the user ext of queue k's company is a member of
-// k, touching the queue when that is news, and counts the member in Free
-// when their tile is available. The tile is the user's as of the last
+// k, touching the queue when that is news, and counts the member among the
+// queue's agents by their tile. The tile is the user's as of the last
 // commit: users' derived state is only recomputed by commit, which then
-// moves Free of all the user's queues, this one included, when the tile
-// turns available or stops being so. Beyond Limits.QueueMembers of the
-// company nothing is learned.
+// moves the counts of all the user's queues, this one included, when the
+// tile changes class. A configured member is already counted. Beyond
+// Limits.QueueMembers of the company nothing is learned.
 func (b *Board) addMember(k key, ext string) {
 	set := b.members[k]
 	if _, ok := set[ext]; ok {
@@ -161,10 +155,10 @@ func (b *Board) addMember(k key, ext string) {
 		return
 	}
 	t.members++
-	b.touchQueue(k, false)
 	uk := key{k.company, ext}
-	if tile, _ := b.users[uk].State(); tile == TileAvailable {
-		q.Free++
+	if !b.isMember(k, ext) {
+		b.touchQueue(k, false)
+		q.count(b.memberClass(uk), 1)
 	}
 	if set == nil {
 		set = make(map[string]struct{})
@@ -203,13 +197,8 @@ func (b *Board) applyCompleted(company string, at time.Time, e *CompletedCall) {
 		k := key{company, e.Queue}
 		b.touchQueue(k, false)
 		// Beyond the company's queues the record counts for its agent only.
-		if q := b.ensureQueue(k); q != nil && e.Missed {
-			q.Missed++
-		} else if q != nil {
-			q.Answered++
-			q.WaitTotal += e.Wait
-			q.TalkTotal += e.Talk
-			q.HoldTotal += e.Hold
+		if q := b.ensureQueue(k); q != nil {
+			b.countQueueCall(t, k, q, e, ended)
 		}
 	}
 	if e.Agent != nil {

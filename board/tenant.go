@@ -31,6 +31,11 @@ type tenant struct {
 	// completed today's counted records.
 	members, queues, completed int
 
+	// recent are the queues' calls of the last hour by minute (for the
+	// rolling windows), minute the clock's minute they were computed for.
+	recent map[string][]minute
+	minute time.Time
+
 	// Lower bounds of the oldest call, conference and tombstone receive
 	// time, so that expiry scans only when something can expire. They never
 	// change results, only how often a scan runs.
@@ -67,6 +72,7 @@ func (b *Board) tenant(company string) *tenant {
 			confs:    make(map[string]struct{}),
 			tombs:    make(map[string]time.Time),
 			confEnds: make(map[string]confEnd),
+			recent:   make(map[string][]minute),
 		}
 		b.tenants[company] = t
 	}
@@ -129,6 +135,7 @@ func (b *Board) advance(t *tenant, now time.Time) {
 	}
 	b.rollDay(t)
 	b.expire(t)
+	b.roll(t)
 }
 
 // expire removes the company's calls, conferences and tombstones that have

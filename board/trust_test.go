@@ -145,7 +145,10 @@ func TestPerCompanyDayAndSeq(t *testing.T) {
 	b := board.New(board.Options{Locations: map[string]*time.Location{acme: rome}})
 	evening := time.Date(2024, 7, 24, 21, 30, 0, 0, time.UTC) // 23:30 in Rome
 	for _, c := range []string{acme, globex} {
-		b.Apply(board.Event{Company: c, At: evening, Completed: &board.CompletedCall{ID: c + "-1", Queue: "Q", EndedAt: evening}})
+		// Ended more than an hour before: in no rolling window, whose
+		// passing time would move globex's figures too.
+		ended := evening.Add(-90 * time.Minute)
+		b.Apply(board.Event{Company: c, At: evening, Completed: &board.CompletedCall{ID: c + "-1", Queue: "Q", EndedAt: ended}})
 	}
 	globexSeq := b.CompanySeq(globex)
 	acmeSeq := b.CompanySeq(acme)

@@ -153,8 +153,8 @@ func (b *Board) commit(at time.Time) []Change {
 		out = append(out, Change{Kind: ChangeConference, Company: k.company, Key: k.id, Removed: !ok})
 	}
 
-	// Users before queues: a member whose tile turns available or stops
-	// being available changes their queues' Free.
+	// Users before queues: a member whose tile changes class (free,
+	// talking, ringing, away, offline) changes their queues' counts.
 	for k, bf := range b.tx.users {
 		u := b.users[k]
 		b.derive(u)
@@ -166,15 +166,16 @@ func (b *Board) commit(at time.Time) []Change {
 		if !bf.existed || was != tile {
 			u.Since = at
 		}
-		if now := tile == TileAvailable; now != (was == TileAvailable) {
+		if from, to := classOf(was), classOf(tile); from != to {
 			for name := range b.memberOf[k] {
 				qk := key{k.company, name}
-				b.touchQueue(qk, false)
-				if now {
-					b.queues[qk].Free++
-				} else {
-					b.queues[qk].Free--
+				q, ok := b.queues[qk]
+				if !ok {
+					continue
 				}
+				b.touchQueue(qk, false)
+				q.count(from, -1)
+				q.count(to, 1)
 			}
 		}
 		if bf.forced || !bf.existed || !userEqual(&bf.v, &u.User) {
@@ -188,7 +189,7 @@ func (b *Board) commit(at time.Time) []Change {
 			continue // named by a call, but beyond the company's Limits.Queues
 		}
 		b.deriveQueue(k, q)
-		if bf.forced || !bf.existed || bf.v != *q {
+		if bf.forced || !bf.existed || !queueEqual(&bf.v, q) {
 			out = append(out, Change{Kind: ChangeQueue, Company: k.company, Key: k.id})
 		}
 	}

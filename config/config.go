@@ -67,19 +67,49 @@ func (f *File) Locations() map[string]*time.Location {
 	return out
 }
 
-// Queue sets when one queue's row turns amber and red on the board: at
-// AmberWaiting (RedWaiting) calls waiting, or once a call has waited
-// AmberWait (RedWait). Every threshold is required, and red must be above
-// amber.
+// Queue configures one queue: when its row turns amber and red on the
+// board, and how its figures are computed. The alert thresholds on calls
+// waiting — at AmberWaiting (RedWaiting) calls waiting, or once a call has
+// waited AmberWait (RedWait) — go together: all four or none (the board's
+// defaults), red above amber. The service level and abandon rate alerts
+// are optional percentages (0: the board's defaults).
 type Queue struct {
 	// Company limits the entry to that company's queue; empty: the queue of
 	// that name in every company that has no entry of its own.
 	Company      string        `yaml:"company,omitempty"`
 	Name         string        `yaml:"name"`
-	AmberWaiting int           `yaml:"amber_waiting"`
-	RedWaiting   int           `yaml:"red_waiting"`
-	AmberWait    time.Duration `yaml:"amber_wait"` // e.g. "60s", "2m"
-	RedWait      time.Duration `yaml:"red_wait"`
+	AmberWaiting int           `yaml:"amber_waiting,omitempty"`
+	RedWaiting   int           `yaml:"red_waiting,omitempty"`
+	AmberWait    time.Duration `yaml:"amber_wait,omitempty"` // e.g. "60s", "2m"
+	RedWait      time.Duration `yaml:"red_wait,omitempty"`
+
+	// SLThreshold: a call answered within it (≤) meets the service level;
+	// 0 is the default, 20s.
+	SLThreshold time.Duration `yaml:"sl_threshold,omitempty"`
+	// ShortAbandon: a caller who hung up sooner is a short abandon,
+	// counted apart and left out of the service level; nil is the default,
+	// 5s; 0s makes every abandon count.
+	ShortAbandon *time.Duration `yaml:"short_abandon,omitempty"`
+	// SLBasis: "offered" (the default: answered within the threshold ÷
+	// answered and abandoned) or "answered" (÷ answered).
+	SLBasis string `yaml:"sl_basis,omitempty"`
+	// Members are extensions that belong to the queue beside those its
+	// calls reveal; they need Company.
+	Members []string `yaml:"members,omitempty"`
+	// AmberServiceLevel (RedServiceLevel): the row turns amber (red) when
+	// today's service level falls below this percentage; red below amber.
+	AmberServiceLevel float64 `yaml:"amber_service_level,omitempty"`
+	RedServiceLevel   float64 `yaml:"red_service_level,omitempty"`
+	// AmberAbandonRate (RedAbandonRate): the row turns amber (red) when
+	// today's abandon rate reaches this percentage; red above amber.
+	AmberAbandonRate float64 `yaml:"amber_abandon_rate,omitempty"`
+	RedAbandonRate   float64 `yaml:"red_abandon_rate,omitempty"`
+}
+
+// HasWaitThresholds reports whether the entry sets the alert thresholds on
+// calls waiting (Validate makes them all or none).
+func (q Queue) HasWaitThresholds() bool {
+	return q.AmberWaiting != 0 || q.RedWaiting != 0 || q.AmberWait != 0 || q.RedWait != 0
 }
 
 // Integration is one Wildix webhook integration. Its secrets verify only
@@ -148,6 +178,9 @@ type Display struct {
 	// has none of its own.
 	Rotate          time.Duration `yaml:"rotate,omitempty"`
 	ExceptionsFirst bool          `yaml:"exceptions_first,omitempty"`
+	// View is what the link shows: "board" (the default, the wall board)
+	// or "queues" (the queue wall, as /queues).
+	View string `yaml:"view,omitempty"`
 }
 
 // IsMasked reports whether the display hides external numbers.
@@ -315,6 +348,9 @@ func (f *File) Validate() error {
 		if d.Company == "" {
 			bad("%s: company is missing", name)
 		}
+		if d.View != "" && d.View != "board" && d.View != "queues" {
+			bad("%s: view %q must be board or queues", name, d.View)
+		}
 		if d.Rotate != 0 && (d.Rotate < 3*time.Second || d.Rotate > time.Hour || d.Rotate%time.Second != 0) {
 			bad("%s: rotate (%s) must be whole seconds from 3s to 1h", name, d.Rotate)
 		}
@@ -330,17 +366,53 @@ func (f *File) Validate() error {
 		default:
 			queues[k] = true
 		}
-		if q.AmberWaiting < 1 {
-			bad("%s: amber_waiting must be 1 or more", name)
+		if q.HasWaitThresholds() {
+			if q.AmberWaiting < 1 {
+				bad("%s: amber_waiting must be 1 or more", name)
+			}
+			if q.RedWaiting <= q.AmberWaiting {
+				bad("%s: red_waiting (%d) must be above amber_waiting (%d)", name, q.RedWaiting, q.AmberWaiting)
+			}
+			if q.AmberWait < time.Second {
+				bad("%s: amber_wait must be a duration of 1s or more, such as \"60s\"", name)
+			}
+			if q.RedWait <= q.AmberWait {
+				bad("%s: red_wait (%v) must be above amber_wait (%v)", name, q.RedWait, q.AmberWait)
+			}
 		}
-		if q.RedWaiting <= q.AmberWaiting {
-			bad("%s: red_waiting (%d) must be above amber_waiting (%d)", name, q.RedWaiting, q.AmberWaiting)
+		if q.SLThreshold < 0 || q.SLThreshold > time.Hour || q.SLThreshold%time.Second != 0 {
+			bad("%s: sl_threshold (%v) must be whole seconds up to 1h, such as \"20s\"", name, q.SLThreshold)
 		}
-		if q.AmberWait < time.Second {
-			bad("%s: amber_wait must be a duration of 1s or more, such as \"60s\"", name)
+		if q.ShortAbandon != nil && (*q.ShortAbandon < 0 || *q.ShortAbandon > 10*time.Minute || *q.ShortAbandon%time.Second != 0) {
+			bad("%s: short_abandon (%v) must be whole seconds up to 10m, such as \"5s\" (\"0s\": none)", name, *q.ShortAbandon)
 		}
-		if q.RedWait <= q.AmberWait {
-			bad("%s: red_wait (%v) must be above amber_wait (%v)", name, q.RedWait, q.AmberWait)
+		if q.SLBasis != "" && q.SLBasis != "offered" && q.SLBasis != "answered" {
+			bad("%s: sl_basis %q must be offered or answered", name, q.SLBasis)
+		}
+		if len(q.Members) > 0 && q.Company == "" {
+			bad("%s: members need the queue's company", name)
+		}
+		seen := map[string]bool{}
+		for _, m := range q.Members {
+			if m == "" || seen[m] {
+				bad("%s: members: %q is empty or listed twice", name, m)
+			}
+			seen[m] = true
+		}
+		pct := func(key string, v float64) {
+			if v < 0 || v > 100 {
+				bad("%s: %s (%v) must be a percentage from 0 to 100", name, key, v)
+			}
+		}
+		pct("amber_service_level", q.AmberServiceLevel)
+		pct("red_service_level", q.RedServiceLevel)
+		pct("amber_abandon_rate", q.AmberAbandonRate)
+		pct("red_abandon_rate", q.RedAbandonRate)
+		if q.AmberServiceLevel != 0 && q.RedServiceLevel != 0 && q.RedServiceLevel >= q.AmberServiceLevel {
+			bad("%s: red_service_level (%v) must be below amber_service_level (%v)", name, q.RedServiceLevel, q.AmberServiceLevel)
+		}
+		if q.AmberAbandonRate != 0 && q.RedAbandonRate != 0 && q.RedAbandonRate <= q.AmberAbandonRate {
+			bad("%s: red_abandon_rate (%v) must be above amber_abandon_rate (%v)", name, q.RedAbandonRate, q.AmberAbandonRate)
 		}
 	}
 	return errors.Join(errs...)

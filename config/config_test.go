@@ -1,7 +1,7 @@
 package config
 
 import (
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +23,14 @@ func TestLoadValid(t *testing.T) {
 	if !f.Displays[0].IsMasked() || f.Displays[1].IsMasked() {
 		t.Errorf("masked: %v, %v; want true (default), false", f.Displays[0].IsMasked(), f.Displays[1].IsMasked())
 	}
+	zero := time.Duration(0)
 	want := []Queue{
 		{Name: "Support line", AmberWaiting: 3, RedWaiting: 6, AmberWait: 90 * time.Second, RedWait: 4 * time.Minute},
 		{Company: "it_w700002", Name: "Support line", AmberWaiting: 1, RedWaiting: 2, AmberWait: 30 * time.Second, RedWait: 90 * time.Second},
+		{Company: "it_w700002", Name: "Sales", SLThreshold: 30 * time.Second, ShortAbandon: &zero, SLBasis: "answered", Members: []string{"201", "202"},
+			AmberServiceLevel: 80, RedServiceLevel: 60, AmberAbandonRate: 5, RedAbandonRate: 10},
 	}
-	if !slices.Equal(f.Queues, want) {
+	if !reflect.DeepEqual(f.Queues, want) {
 		t.Errorf("queues = %+v, want %+v", f.Queues, want)
 	}
 }
@@ -49,12 +52,20 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		{"huge memory", "users:\n  - {email: a@b.c, role: admin, password_hash: '$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0$0n4mFJ+8b1ba6PqEzmyzKGhdhDP3xVzjTLDW4JbBl1g'}\n", "out of range"},
 		{"short token", "displays:\n  - {name: TV, token: abc, company: c}\n", "shorter than 32"},
 		{"token with slash", "displays:\n  - {name: TV, token: 'aaaaaaaaaaaaaaaa/aaaaaaaaaaaaaaaaaaa', company: c}\n", "may not contain"},
+		{"display view unknown", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, view: calls}\n", "view \"calls\" must be board or queues"},
 		{"display without company", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n", "company is missing"},
 		{"display rotating too fast", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 1s}\n", "rotate (1s) must be whole seconds from 3s to 1h"},
 		{"display rotating in parts of seconds", "displays:\n  - {name: TV, token: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, company: c, rotate: 4500ms}\n", "rotate (4.5s) must be whole seconds"},
 		{"queue without name", "queues:\n  - {amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n", "queues[0]: name is missing"},
 		{"queue twice", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n  - {name: Q, amber_waiting: 3, red_waiting: 6, amber_wait: 60s, red_wait: 3m}\n", "appears twice"},
-		{"queue without thresholds", "queues:\n  - {name: Q}\n", "amber_waiting must be 1 or more"},
+		{"queue with half its thresholds", "queues:\n  - {name: Q, amber_waiting: 2}\n", "red_waiting (0) must be above amber_waiting (2)"},
+		{"queue sl threshold in fractions", "queues:\n  - {name: Q, sl_threshold: 1500ms}\n", "sl_threshold (1.5s) must be whole seconds"},
+		{"queue short abandon negative", "queues:\n  - {name: Q, short_abandon: -1s}\n", "short_abandon (-1s) must be whole seconds"},
+		{"queue sl basis unknown", "queues:\n  - {name: Q, sl_basis: all}\n", "sl_basis \"all\" must be offered or answered"},
+		{"queue members without company", "queues:\n  - {name: Q, members: [\"201\"]}\n", "members need the queue's company"},
+		{"queue member twice", "queues:\n  - {name: Q, company: c, members: [\"201\", \"201\"]}\n", "\"201\" is empty or listed twice"},
+		{"queue service level red above amber", "queues:\n  - {name: Q, amber_service_level: 60, red_service_level: 80}\n", "red_service_level (80) must be below amber_service_level (60)"},
+		{"queue abandon rate over 100", "queues:\n  - {name: Q, red_abandon_rate: 120}\n", "red_abandon_rate (120) must be a percentage"},
 		{"queue red below amber", "queues:\n  - {name: Q, amber_waiting: 5, red_waiting: 5, amber_wait: 60s, red_wait: 3m}\n", "red_waiting (5) must be above amber_waiting (5)"},
 		{"queue red wait below amber", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 3m, red_wait: 60s}\n", "red_wait (1m0s) must be above amber_wait (3m0s)"},
 		{"queue wait without unit", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60, red_wait: 3m}\n", "cannot unmarshal !!int `60` into time.Duration"},

@@ -130,3 +130,29 @@ export function namedPeople(n: number, groups = ['Sales', 'Support', 'Billing'])
   }
   return { starts, ends };
 }
+
+/** The analytics record of a queue call nobody answered: the caller hung up after waitMs. */
+export function abandonedCall(queue: string, waitMs: number) {
+  const id = `${company}_1764065100.${++serial}`;
+  const end = clock + 500;
+  return envelope('call:completed', id, {
+    id,
+    company,
+    callStatus: 'MISSED',
+    queueName: queue,
+    flows: [
+      {
+        flowIndex: 0,
+        direction: 'INBOUND',
+        caller: { type: 'REMOTE', phone: '+15550199', name: 'Caller' },
+        callee: null,
+        queueName: queue,
+        callStatus: 'MISSED',
+        waitTime: waitMs,
+        talkTime: 0,
+        startTime: end - waitMs,
+        endTime: end,
+      },
+    ],
+  });
+}

@@ -88,6 +88,44 @@ type (
 		WaitTotal  float64    `json:"waitSecondsToday"`
 		TalkTotal  float64    `json:"talkSecondsToday"`
 		HoldTotal  float64    `json:"holdSecondsToday"`
+
+		Agents       apiQueueAgents  `json:"agents"`
+		WaitingCalls []apiWaiter     `json:"waitingCalls"`
+		SLThreshold  float64         `json:"slThresholdSeconds"`
+		ShortAbandon float64         `json:"shortAbandonSeconds"`
+		SLBasis      string          `json:"slBasis"`
+		Today        apiFigures      `json:"today"`
+		Last15       apiFigures      `json:"last15m"`
+		Last30       apiFigures      `json:"last30m"`
+		Last60       apiFigures      `json:"last60m"`
+		Intraday     []apiIntervalFx `json:"intraday"`
+	}
+	apiQueueAgents struct {
+		Free    int `json:"free"`
+		Talking int `json:"talking"`
+		Ringing int `json:"ringing"`
+		Away    int `json:"away"`
+		Offline int `json:"offline"`
+	}
+	apiWaiter struct {
+		CallID string     `json:"callId"`
+		Caller apiParty   `json:"caller"`
+		Since  *time.Time `json:"since"`
+	}
+	apiFigures struct {
+		Offered        int      `json:"offered"`
+		Answered       int      `json:"answered"`
+		AnsweredInSL   int      `json:"answeredInSl"`
+		Abandoned      int      `json:"abandoned"`
+		ShortAbandoned int      `json:"shortAbandoned"`
+		ServiceLevel   *float64 `json:"serviceLevel"`
+		AbandonRate    *float64 `json:"abandonRate"`
+		SpeedOfAnswer  float64  `json:"asaSeconds"`
+		AvgTalk        float64  `json:"avgTalkSeconds"`
+	}
+	apiIntervalFx struct {
+		Start *time.Time `json:"start"`
+		apiFigures
 	}
 	apiAgent struct {
 		Company   string  `json:"company"`
@@ -191,7 +229,21 @@ func newAPIState(v *views.View) apiState {
 		out.Queues = append(out.Queues, apiQueue{
 			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
 			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
+			Agents:       apiQueueAgents{Free: q.Free, Talking: q.AgentsTalking, Ringing: q.AgentsRinging, Away: q.AgentsAway, Offline: q.AgentsOffline},
+			WaitingCalls: make([]apiWaiter, 0, len(q.Waiters)),
+			SLThreshold:  q.Formula.Threshold.Seconds(), ShortAbandon: q.Formula.ShortAbandon.Seconds(), SLBasis: q.Formula.Basis,
+			Today: figuresOf(q.Today), Last15: figuresOf(q.Last15), Last30: figuresOf(q.Last30), Last60: figuresOf(q.Last60),
+			Intraday: make([]apiIntervalFx, 0, len(q.Intraday)),
 		})
+		last := &out.Queues[len(out.Queues)-1]
+		for _, w := range q.Waiters {
+			p := w.Caller
+			last.WaitingCalls = append(last.WaitingCalls, apiWaiter{CallID: w.CallID, Since: tm(w.Since),
+				Caller: apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local}})
+		}
+		for _, iv := range q.Intraday {
+			last.Intraday = append(last.Intraday, apiIntervalFx{Start: tm(iv.Start), apiFigures: figuresOf(iv.Figures)})
+		}
 	}
 	slices.SortFunc(out.Queues, func(x, y apiQueue) int {
 		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Name, y.Name))
@@ -204,6 +256,23 @@ func newAPIState(v *views.View) apiState {
 	slices.SortFunc(out.Agents, func(x, y apiAgent) int {
 		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Extension, y.Extension))
 	})
+	return out
+}
+
+// figuresOf is f for the API: rates are null when there was no call to
+// divide by.
+func figuresOf(f views.Figures) apiFigures {
+	out := apiFigures{
+		Offered: f.Offered, Answered: f.Answered, AnsweredInSL: f.AnsweredInSL,
+		Abandoned: f.Abandoned, ShortAbandoned: f.ShortAbandoned,
+		SpeedOfAnswer: f.SpeedOfAnswer.Seconds(), AvgTalk: f.AvgTalk.Seconds(),
+	}
+	if f.HasServiceLevel {
+		out.ServiceLevel = &f.ServiceLevel
+	}
+	if f.HasAbandonRate {
+		out.AbandonRate = &f.AbandonRate
+	}
 	return out
 }
 

@@ -167,6 +167,66 @@ func (m *metrics) watchBoard(st *state) {
 	})
 }
 
+// queueCollector exports each queue's live figures, read at each scrape:
+// one series per (company, queue), bounded by the board's per-company
+// queue limit.
+type queueCollector struct {
+	st                                  *state
+	now                                 func() time.Time
+	waiting, longest, sl, abandon, free *prometheus.Desc
+}
+
+// watchQueues registers wallboard_queue_waiting,
+// wallboard_queue_longest_wait_seconds, wallboard_queue_service_level_percent,
+// wallboard_queue_abandon_rate_percent and wallboard_queue_free_agents.
+func (m *metrics) watchQueues(st *state) {
+	labels := []string{"company", "queue"}
+	m.registry.MustRegister(&queueCollector{
+		st:  st,
+		now: time.Now,
+		waiting: prometheus.NewDesc("wallboard_queue_waiting",
+			"Callers waiting in the queue now.", labels, nil),
+		longest: prometheus.NewDesc("wallboard_queue_longest_wait_seconds",
+			"How long the queue's longest-waiting caller has waited; 0 when nobody waits.", labels, nil),
+		sl: prometheus.NewDesc("wallboard_queue_service_level_percent",
+			"Today's service level by the queue's formula; absent before the queue's first answered or abandoned call.", labels, nil),
+		abandon: prometheus.NewDesc("wallboard_queue_abandon_rate_percent",
+			"Today's abandon rate, short abandons left out; absent before the queue's first answered or abandoned call.", labels, nil),
+		free: prometheus.NewDesc("wallboard_queue_free_agents",
+			"The queue's members whose tile is available now.", labels, nil),
+	})
+}
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.waiting
+	ch <- c.longest
+	ch <- c.sl
+	ch <- c.abandon
+	ch <- c.free
+}
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	var qs []board.QueueStats
+	c.st.read(func(b *board.Board, _ uint64) { qs = b.Queues() })
+	now := c.now()
+	for _, q := range qs {
+		labels := []string{q.Company, q.Name}
+		ch <- prometheus.MustNewConstMetric(c.waiting, prometheus.GaugeValue, float64(q.Waiting), labels...)
+		var longest float64
+		if !q.OldestWait.IsZero() {
+			longest = max(0, now.Sub(q.OldestWait).Seconds())
+		}
+		ch <- prometheus.MustNewConstMetric(c.longest, prometheus.GaugeValue, longest, labels...)
+		if sl, ok := q.ServiceLevel(q.Formula.Basis); ok {
+			ch <- prometheus.MustNewConstMetric(c.sl, prometheus.GaugeValue, sl, labels...)
+		}
+		if ab, ok := q.AbandonRate(); ok {
+			ch <- prometheus.MustNewConstMetric(c.abandon, prometheus.GaugeValue, ab, labels...)
+		}
+		ch <- prometheus.MustNewConstMetric(c.free, prometheus.GaugeValue, float64(q.Free), labels...)
+	}
+}
+
 func (c *boardCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.timeFixes
 	ch <- c.limitHits

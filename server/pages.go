@@ -33,6 +33,16 @@ func (s *Server) handleBoard(c echo.Context) error {
 	return s.renderPage(c, audienceOf(c, v, views.ViewBoard), c.QueryString())
 }
 
+// handleQueues is GET /queues: the queue wall, for those who see the
+// board. Agents are sent to their own view.
+func (s *Server) handleQueues(c echo.Context) error {
+	v := viewerOf(c)
+	if home := homePage(v); home != "/" {
+		return c.Redirect(http.StatusSeeOther, home)
+	}
+	return s.renderLayout(c, audienceOf(c, v, views.ViewBoard), c.QueryString(), views.LayoutQueues)
+}
+
 // handleAgent is GET /agent: colleagues' status for agents.
 func (s *Server) handleAgent(c echo.Context) error {
 	return s.renderPage(c, audienceOf(c, viewerOf(c), views.ViewAgent), c.QueryString())
@@ -62,7 +72,11 @@ func (s *Server) handleDisplay(c echo.Context) error {
 		}
 	}
 	q.Set("display", token)
-	return s.renderPage(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode())
+	layout := ""
+	if d.View == "queues" {
+		layout = views.LayoutQueues
+	}
+	return s.renderLayout(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode(), layout)
 }
 
 // displayDefaults are the URL parameters a display link configures: group=
@@ -84,16 +98,28 @@ func displayDefaults(d config.Display) url.Values {
 // renderPage renders the page of aud. rawQuery is what the page's WebSocket
 // URL carries (filters, a display token).
 func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string) error {
+	return s.renderLayout(c, aud, rawQuery, "")
+}
+
+// renderLayout renders aud's page in layout (see views.Page.Layout).
+func (s *Server) renderLayout(c echo.Context, aud views.Audience, rawQuery, layout string) error {
 	view, _, err := s.views.current(aud)
 	if err != nil {
 		return fmt.Errorf("build the view of %s: %w", aud.Key(), err)
 	}
-	return s.writePage(c, aud, view, s.pageFor(c, aud, rawQuery))
+	page := s.pageFor(c, aud, rawQuery)
+	page.Layout = layout
+	return s.writePage(c, aud, view, page)
 }
 
 // pageFor is what the page of aud needs besides its view.
 func (s *Server) pageFor(c echo.Context, aud views.Audience, rawQuery string) views.Page {
+	window := c.QueryParam("window")
+	if window != "30" && window != "60" {
+		window = "15"
+	}
 	page := views.Page{
+		Window:     window,
 		Title:      "Wallboard",
 		Socket:     views.SocketURL(aud.View, rawQuery),
 		Stylesheet: static.Path("app.css"),
@@ -177,6 +203,8 @@ func queueThresholds(qs []config.Queue) []views.QueueThreshold {
 			Company: q.Company, Name: q.Name,
 			AmberWaiting: q.AmberWaiting, RedWaiting: q.RedWaiting,
 			AmberWait: q.AmberWait, RedWait: q.RedWait,
+			AmberServiceLevel: q.AmberServiceLevel, RedServiceLevel: q.RedServiceLevel,
+			AmberAbandonRate: q.AmberAbandonRate, RedAbandonRate: q.RedAbandonRate,
 		}
 	}
 	return out

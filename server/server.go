@@ -58,8 +58,10 @@ type Config struct {
 	Users    []config.User
 	Displays []config.Display
 	APIToken string
-	// QueueThresholds replace the board's default alert thresholds for
-	// some queues; each page carries those of the queues its viewer may see.
+	// QueueThresholds are the configuration file's queues: their alert
+	// thresholds replace the board's defaults (each page carries those of
+	// the queues its viewer may see), and their formulas and members are
+	// recorded in the log at start (see PublishQueueSettings).
 	QueueThresholds []config.Queue
 	// SessionKey signs session cookies (at least 32 bytes; required with
 	// Users). Sessions survive restarts as long as the key does.
@@ -273,6 +275,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
 	s.history = newHistory(logger.With(slog.String("component", "history")))
+	s.metrics.watchQueues(s.state)
 	s.door = newDoorEvents()
 	s.pipe = &pipeline{
 		log:              log,
@@ -307,6 +310,7 @@ func (s *Server) Run(ctx context.Context) error {
 	defer cancel()
 	go s.history.run(ctx, sharedTables(s.log), s.cfg.HistoryRetention)
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
+	go s.publishQueueSettingsAtStart(ctx)
 	go s.heartbeat(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
 	if err := s.pipe.run(ctx); err != nil {
@@ -375,6 +379,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/display/:token", s.handleDisplay, noStore, gz)
 	e.GET("/", s.handleBoard, noStore, page, gz)
 	e.GET("/agent", s.handleAgent, noStore, page, gz)
+	e.GET("/queues", s.handleQueues, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
 	e.GET("/api/v1/replay", s.handleReplay, noStore, api, gz)

@@ -2,6 +2,8 @@ package views
 
 import (
 	"context"
+	"math"
+	"strconv"
 
 	"github.com/wallboard/wallboard/board"
 )
@@ -42,6 +44,13 @@ var (
 	defAvgWait  = figureDef{"def-avg-wait", "figure.avg_wait", "figure.avg_wait.explain", true}
 	defAvgTalk  = figureDef{"def-avg-talk", "figure.avg_talk", "figure.avg_talk.explain", true}
 
+	defServiceLevel = figureDef{"def-service-level", "figure.service_level", "figure.service_level.explain", true}
+	defAbandoned    = figureDef{"def-abandoned", "figure.abandoned", "figure.abandoned.explain", true}
+	defShort        = figureDef{"def-short", "figure.short", "figure.short.explain", true}
+	defOffered      = figureDef{"def-offered", "figure.offered", "figure.offered.explain", true}
+	defAgents       = figureDef{"def-agents", "figure.agents", "figure.agents.explain", false}
+	defWindow       = figureDef{"def-window", "figure.window_figures", "figure.window_figures.explain", false}
+
 	defAgentAnswered = figureDef{"def-agent-answered", "figure.agent_answered.label", "figure.agent_answered", true}
 	defAgentMissed   = figureDef{"def-agent-missed", "figure.agent_missed.label", "figure.agent_missed", true}
 	defAgentAvgTalk  = figureDef{"def-agent-avg-talk", "figure.agent_avg_talk.label", "figure.agent_avg_talk", true}
@@ -49,7 +58,7 @@ var (
 
 // figureDefs are every definition a board page carries.
 func figureDefs() []figureDef {
-	return []figureDef{defWaiting, defLongest, defTalking, defFree, defAnswered, defMissed, defAvgWait, defAvgTalk, defAgentAnswered, defAgentMissed, defAgentAvgTalk}
+	return []figureDef{defServiceLevel, defWaiting, defLongest, defTalking, defFree, defAnswered, defAbandoned, defShort, defMissed, defOffered, defAvgWait, defAvgTalk, defAgents, defWindow, defAgentAnswered, defAgentMissed, defAgentAvgTalk}
 }
 
 // legendEntry explains one tile state: which signal chooses it (a catalog
@@ -73,4 +82,75 @@ func legend() []legendEntry {
 // stateLabel is the label of s in ctx's language.
 func stateLabel(ctx context.Context, s board.TileState) StateLabel {
 	return label(printerFor(langOf(ctx)), s)
+}
+
+// formulaText is the service level formula of one queue in ctx's language:
+// its threshold, basis and short abandons, and the window.
+func formulaText(ctx context.Context, f board.Formula, window string) string {
+	short := tr(ctx, "formula.short_none")
+	if f.ShortAbandon > 0 {
+		short = tr(ctx, "formula.short_some", seconds(f.ShortAbandon))
+	}
+	key := "formula.offered"
+	if f.Basis == board.BasisAnswered {
+		key = "formula.answered"
+	}
+	return tr(ctx, key, seconds(f.Threshold), short, window)
+}
+
+// slDefID is the id of the element that explains queue q's formula.
+func slDefID(q QueueRow) string { return "sl-" + q.ID }
+
+// percent is a rate as the board shows it, e.g. "93 %" in ctx's way of
+// writing numbers; "–" when there was no call to divide by.
+func percent(ctx context.Context, v float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return tr(ctx, "figure.percent", int(math.Round(v)))
+}
+
+// rate is a figure's data attribute value: the rate with one decimal, ""
+// when there is none (the client then has no level from it).
+func rate(v float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}
+
+// maxWaiters is how many waiting callers a queue's list holds at most; the
+// client shows as many as fit and says "+N more" for the rest, these
+// beyond included (data-more).
+const maxWaiters = 12
+
+// window is one rolling window of a queue.
+type window struct {
+	Minutes int
+	Figures
+}
+
+func windows(q QueueRow) []window {
+	return []window{{15, q.Last15}, {30, q.Last30}, {60, q.Last60}}
+}
+
+// windowText sums a rolling window up in one line.
+func windowText(ctx context.Context, w window) string {
+	return tr(ctx, "window.figures", w.Minutes, percent(ctx, w.ServiceLevel, w.HasServiceLevel), number(ctx, w.Offered), number(ctx, w.Abandoned), minSec(w.SpeedOfAnswer))
+}
+
+// abandonedText is today's abandons and their rate, e.g. "4 · 9 %".
+func abandonedText(ctx context.Context, f Figures) string {
+	if !f.HasAbandonRate {
+		return number(ctx, f.Abandoned)
+	}
+	return number(ctx, f.Abandoned) + " · " + percent(ctx, f.AbandonRate, true)
+}
+
+// agentsText is the queue's members by state, in words.
+func agentsText(ctx context.Context, q QueueRow) string {
+	if q.Members == 0 {
+		return tr(ctx, "queue.no_members")
+	}
+	return tr(ctx, "queue.agents", number(ctx, q.Free), number(ctx, q.AgentsTalking), number(ctx, q.AgentsRinging), number(ctx, q.AgentsAway), number(ctx, q.AgentsOffline))
 }

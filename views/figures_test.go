@@ -65,9 +65,10 @@ var (
 func TestEveryFigureIsExplained(t *testing.T) {
 	out := renderComponent(t, BoardPage(page, NewBoard(fixture(), Audience{View: ViewBoard})))
 	labels := explainedLabel.FindAll(out, -1)
-	// 8 figures for each of 3 queues, 3 column headers for the agents.
-	if len(labels) != 8*3+3 {
-		t.Fatalf("found %d explained labels, want %d", len(labels), 8*3+3)
+	// 12 figures for each of 3 queues (the key four, today's six, the
+	// agents and the rolling windows), 3 column headers for the agents.
+	if len(labels) != 12*3+3 {
+		t.Fatalf("found %d explained labels, want %d", len(labels), 12*3+3)
 	}
 	for _, l := range labels {
 		title := attr("title").FindSubmatch(l)

@@ -79,9 +79,22 @@ func fixture() board.Snapshot {
 			}},
 		},
 		Queues: []board.QueueStats{
-			{Company: a, Name: "Sales line", Answered: 12, Missed: 1, WaitTotal: 3 * time.Minute, TalkTotal: 36 * time.Minute},
-			{Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1, Members: 3, Free: 1, Answered: 30, Missed: 4, WaitTotal: 15*time.Minute + 30*time.Second, TalkTotal: 2 * time.Hour},
-			{Company: b, Name: "Other line", Answered: 3},
+			{Company: a, Name: "Sales line", Formula: board.Formula{Threshold: 30 * time.Second, Basis: board.BasisAnswered}, Period: board.Period{Answered: 12, Missed: 1, Abandoned: 1, WaitTotal: 3 * time.Minute, TalkTotal: 36 * time.Minute}},
+			{
+				Company: a, Name: "Support line", Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1,
+				WaitingCalls: []board.WaitingCall{
+					{ID: "a-c3", Caller: board.Party{Phone: remoteName, Name: remoteName}, Since: t0.Add(-45 * time.Second)},
+					{ID: "a-c4", Caller: board.Party{Phone: remoteCaller, Name: remoteCaller}, Since: t0.Add(-10 * time.Second)},
+				},
+				Members: 3, Free: 1, AgentsTalking: 1, AgentsOffline: 1, Formula: board.DefaultFormula(),
+				Period: board.Period{Answered: 30, AnsweredInSL: 27, Missed: 4, Abandoned: 3, ShortAbandoned: 1, WaitTotal: 15*time.Minute + 30*time.Second, TalkTotal: 2 * time.Hour},
+				Last15: board.Period{Answered: 4, AnsweredInSL: 3, Missed: 1, Abandoned: 1, WaitTotal: time.Minute},
+				Intraday: []board.Interval{
+					{Start: t0.Add(-time.Hour), Clock: "08:00", Period: board.Period{Answered: 10, AnsweredInSL: 10, WaitTotal: time.Minute}},
+					{Start: t0.Add(-15 * time.Minute), Clock: "08:45", Period: board.Period{Answered: 20, AnsweredInSL: 17, Missed: 4, Abandoned: 3, ShortAbandoned: 1}},
+				},
+			},
+			{Company: b, Name: "Other line", Period: board.Period{Answered: 3}},
 		},
 		Agents: []board.AgentStats{
 			{Company: a, Extension: "1001", Answered: 8, Missed: 1, TalkTotal: 20 * time.Minute},

@@ -100,7 +100,7 @@ func element(src Source, c board.Change, aud Audience) templ.Component {
 		return removal(ConferenceID(c.Company, c.Key))
 	case board.ChangeQueue:
 		if q, ok := src.Queue(c.Company, c.Key); ok && !c.Removed {
-			return queueRow(newQueueRow(q))
+			return queueRow(newQueueRow(q, aud))
 		}
 		return removal(QueueID(c.Company, c.Key))
 	case board.ChangeAgent:

@@ -116,19 +116,19 @@ var HistoryPeriods = []int{7, 30, 90}
 // chart geometry: one bar per day, answered below missed, in a viewBox
 // scaled to the period.
 const (
-	chartHeight = 120
-	chartBar    = 10
-	chartGap    = 4
+	histChartHeight = 120
+	histBar    = 10
+	histGap    = 4
 )
 
-func chartWidth(q HistoryQueue) string { return strconv.Itoa(max(1, len(q.Rows))*(chartBar+chartGap) + chartGap) }
+func histChartWidth(q HistoryQueue) string { return strconv.Itoa(max(1, len(q.Rows))*(histBar+histGap) + histGap) }
 
 // bar is a day's bar part: its x, the y and height of n calls stacked on
 // below calls.
-func barX(i int) string { return strconv.Itoa(chartGap + i*(chartBar+chartGap)) }
+func barX(i int) string { return strconv.Itoa(histGap + i*(histBar+histGap)) }
 
 func barY(q HistoryQueue, below, n int) string {
-	return strconv.Itoa(chartHeight - barH(q, below+n))
+	return strconv.Itoa(histChartHeight - barH(q, below+n))
 }
 
 func barHeight(q HistoryQueue, n int) string { return strconv.Itoa(barH(q, n)) }
@@ -137,5 +137,5 @@ func barH(q HistoryQueue, n int) int {
 	if q.Max == 0 {
 		return 0
 	}
-	return n * chartHeight / q.Max
+	return n * histChartHeight / q.Max
 }

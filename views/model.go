@@ -141,18 +141,69 @@ type QueueRow struct {
 	Waiting    int
 	OldestWait time.Time // zero when nobody waits
 	Talking    int
-	// Members are the queue's members learned from today's queue calls;
-	// Free those of them whose tile is available (see board.QueueStats).
-	Members int
-	Free    int
-	// Today's figures, since midnight in the board's time zone.
+	// Waiters are the callers waiting now, longest first, masked as calls
+	// are for the audience.
+	Waiters []Waiter
+	// Members are the queue's members, configured and learned from today's
+	// queue calls, each counted once by their tile (see board.QueueStats):
+	// Free (available), AgentsTalking, AgentsRinging, AgentsAway,
+	// AgentsOffline.
+	Members       int
+	Free          int
+	AgentsTalking int
+	AgentsRinging int
+	AgentsAway    int
+	AgentsOffline int
+	// Today's figures, since midnight in the company's time zone.
 	Answered int
 	Missed   int
 	AvgWait  time.Duration // WaitTotal / Answered; zero when nothing was answered
 	AvgTalk  time.Duration // TalkTotal / Answered; zero when nothing was answered
 	Sort     string
 
+	// Formula classifies the queue's calls; Today, the rolling windows and
+	// the intervals are its figures by it.
+	Formula                       board.Formula
+	Today, Last15, Last30, Last60 Figures
+	Intraday                      []IntervalRow
+
 	WaitTotal, TalkTotal, HoldTotal time.Duration // today's totals, for the API
+}
+
+// Waiter is a caller waiting in a queue.
+type Waiter struct {
+	CallID string // the PBX's call id
+	Caller Party
+	Since  time.Time
+}
+
+// Figures are a queue's counted calls over a span, with the rates the
+// formula derives from them.
+type Figures struct {
+	Offered, Answered, AnsweredInSL, Abandoned, ShortAbandoned int
+	// ServiceLevel and AbandonRate are percentages; HasServiceLevel and
+	// HasAbandonRate are false when there was no call to divide by.
+	ServiceLevel, AbandonRate       float64
+	HasServiceLevel, HasAbandonRate bool
+	SpeedOfAnswer, AvgTalk          time.Duration // rounded to the second
+}
+
+// IntervalRow is one 15-minute interval of a queue's day.
+type IntervalRow struct {
+	Start time.Time
+	Clock string // Start on the company's clock, "09:15"
+	Figures
+}
+
+func newFigures(p board.Period, f board.Formula) Figures {
+	out := Figures{
+		Offered: p.Offered(), Answered: p.Answered, AnsweredInSL: p.AnsweredInSL,
+		Abandoned: p.Abandoned, ShortAbandoned: p.ShortAbandoned,
+		SpeedOfAnswer: average(p.WaitTotal, p.Answered), AvgTalk: average(p.TalkTotal, p.Answered),
+	}
+	out.ServiceLevel, out.HasServiceLevel = p.ServiceLevel(f.Basis)
+	out.AbandonRate, out.HasAbandonRate = p.AbandonRate()
+	return out
 }
 
 // AgentRow is one agent's figures for today, since midnight in the board's
@@ -254,7 +305,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	}
 	for _, q := range snap.Queues {
 		if aud.shows(q.Company) {
-			b.Queues = append(b.Queues, newQueueRow(q))
+			b.Queues = append(b.Queues, newQueueRow(q, aud))
 		}
 	}
 	for _, c := range snap.Conferences {
@@ -459,25 +510,41 @@ func newCallRow(c board.Call, aud Audience) CallRow {
 	return r
 }
 
-func newQueueRow(q board.QueueStats) QueueRow {
-	return QueueRow{
-		ID:         QueueID(q.Company, q.Name),
-		Company:    q.Company,
-		Name:       q.Name,
-		Waiting:    q.Waiting,
-		OldestWait: q.OldestWait,
-		Talking:    q.Talking,
-		Members:    q.Members,
-		Free:       q.Free,
-		Answered:   q.Answered,
-		Missed:     q.Missed,
-		AvgWait:    average(q.WaitTotal, q.Answered),
-		AvgTalk:    average(q.TalkTotal, q.Answered),
-		Sort:       sortKey(q.Company, strings.ToLower(q.Name)),
-		WaitTotal:  q.WaitTotal,
-		TalkTotal:  q.TalkTotal,
-		HoldTotal:  q.HoldTotal,
+func newQueueRow(q board.QueueStats, aud Audience) QueueRow {
+	r := QueueRow{
+		ID:            QueueID(q.Company, q.Name),
+		Company:       q.Company,
+		Name:          q.Name,
+		Waiting:       q.Waiting,
+		OldestWait:    q.OldestWait,
+		Talking:       q.Talking,
+		Members:       q.Members,
+		Free:          q.Free,
+		AgentsTalking: q.AgentsTalking,
+		AgentsRinging: q.AgentsRinging,
+		AgentsAway:    q.AgentsAway,
+		AgentsOffline: q.AgentsOffline,
+		Answered:      q.Answered,
+		Missed:        q.Missed,
+		AvgWait:       average(q.WaitTotal, q.Answered),
+		AvgTalk:       average(q.TalkTotal, q.Answered),
+		Sort:          sortKey(q.Company, strings.ToLower(q.Name)),
+		Formula:       q.Formula,
+		Today:         newFigures(q.Period, q.Formula),
+		Last15:        newFigures(q.Last15, q.Formula),
+		Last30:        newFigures(q.Last30, q.Formula),
+		Last60:        newFigures(q.Last60, q.Formula),
+		WaitTotal:     q.WaitTotal,
+		TalkTotal:     q.TalkTotal,
+		HoldTotal:     q.HoldTotal,
 	}
+	for _, w := range q.WaitingCalls {
+		r.Waiters = append(r.Waiters, Waiter{CallID: w.ID, Caller: newParty(w.Caller, aud), Since: w.Since})
+	}
+	for _, iv := range q.Intraday {
+		r.Intraday = append(r.Intraday, IntervalRow{Start: iv.Start, Clock: iv.Clock, Figures: newFigures(iv.Period, q.Formula)})
+	}
+	return r
 }
 
 // newAgentRow shows a's figures under name, the agent's display name ("" when

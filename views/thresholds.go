@@ -15,6 +15,11 @@ type QueueThreshold struct {
 	RedWaiting   int
 	AmberWait    time.Duration
 	RedWait      time.Duration
+	// The service level (a percentage) below which the row turns amber and
+	// red, and the abandon rate at which it does; 0 keeps the client's
+	// default. Waiting thresholds of 0 keep the client's defaults too.
+	AmberServiceLevel, RedServiceLevel float64
+	AmberAbandonRate, RedAbandonRate   float64
 }
 
 // ThresholdsFor returns the entries of all that aud may see: those for

@@ -91,6 +91,9 @@ func (v *View) render() error {
 	return v.renderErr
 }
 
+// LayoutQueues is Page.Layout of the queue wall.
+const LayoutQueues = "queues"
+
 // Page is the view's page (BoardPage or AgentPage) with p, in the view's
 // language, its containers written as the first frame has them.
 func (v *View) Page(p Page) (templ.Component, error) {
@@ -106,6 +109,9 @@ func (v *View) Page(p Page) (templ.Component, error) {
 		b := v.Board
 		b.parts = v.parts
 		page = BoardPage(p, b)
+		if p.Layout == LayoutQueues {
+			page = QueuesPage(p, b)
+		}
 	}
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		return page.Render(v.Audience.context(ctx), w)

@@ -57,6 +57,8 @@ func TestGolden(t *testing.T) {
 	agent := Audience{View: ViewAgent, Company: "it_a1", Masked: true}
 	agentPage := page
 	agentPage.Socket, agentPage.Search = SocketURL(ViewAgent, "q=ann"), "ann"
+	queuesPage := page
+	queuesPage.Layout, queuesPage.Window = LayoutQueues, "30"
 
 	push, err := Push(source{snap}, []board.Change{
 		{Kind: board.ChangeUser, Company: "it_a1", Key: "1001"},
@@ -74,6 +76,7 @@ func TestGolden(t *testing.T) {
 	}
 	for name, got := range map[string][]byte{
 		"board_page.golden":     renderComponent(t, BoardPage(page, NewBoard(snap, all))),
+		"queues_page.golden":    renderComponent(t, QueuesPage(queuesPage, NewBoard(snap, masked))),
 		"agent_page.golden":     renderComponent(t, AgentPage(agentPage, NewAgent(snap, agent))),
 		"initial_masked.golden": initial,
 		"push_masked.golden":    push,

@@ -1,5 +1,6 @@
 // Queue levels and alerts. Each queue's level (ok, amber, red) follows its
-// callers waiting and longest wait with hysteresis; a rise above what was
+// callers waiting and longest wait, and today's service level and abandon
+// rate, with hysteresis; a rise above what was
 // acknowledged raises an alert (and beeps, once sound is armed) until it is
 // acknowledged or snoozed.
 
@@ -26,6 +27,19 @@ export const DEFAULT_THRESHOLDS = Object.freeze({
   calmWait: 150,
   clearWaiting: 1,
   clearWait: 45,
+  // Today's service level (%): amber below amberSl, red below redSl; it
+  // leaves red from calmSl and amber from clearSl.
+  amberSl: 80,
+  redSl: 60,
+  calmSl: 65,
+  clearSl: 85,
+  // Today's abandon rate (%): amber from amberAbandon, red from
+  // redAbandon; it leaves red below calmAbandon and amber below
+  // clearAbandon.
+  amberAbandon: 5,
+  redAbandon: 10,
+  calmAbandon: 8,
+  clearAbandon: 4,
 });
 
 /**
@@ -37,6 +51,21 @@ export function nextLevel(prev, waiting, wait, t = DEFAULT_THRESHOLDS) {
   if (prev === "red" && (waiting >= t.calmWaiting || wait >= t.calmWait)) return "red";
   if (waiting >= t.amberWaiting || wait >= t.amberWait) return "amber";
   if (prev !== "ok" && (waiting >= t.clearWaiting || wait >= t.clearWait)) return "amber";
+  return "ok";
+}
+
+/**
+ * nextRateLevel is the level a queue's service level (sl, a percentage, or
+ * null when there is none) and abandon rate (likewise) give, with the same
+ * hysteresis: prev is the level they gave before.
+ */
+export function nextRateLevel(prev, sl, abandon, t = DEFAULT_THRESHOLDS) {
+  const hasSl = sl !== null && Number.isFinite(sl);
+  const hasAb = abandon !== null && Number.isFinite(abandon);
+  if ((hasSl && sl < t.redSl) || (hasAb && abandon >= t.redAbandon)) return "red";
+  if (prev === "red" && ((hasSl && sl < t.calmSl) || (hasAb && abandon >= t.calmAbandon))) return "red";
+  if ((hasSl && sl < t.amberSl) || (hasAb && abandon >= t.amberAbandon)) return "amber";
+  if (prev !== "ok" && ((hasSl && sl < t.clearSl) || (hasAb && abandon >= t.clearAbandon))) return "amber";
   return "ok";
 }
 
@@ -57,14 +86,38 @@ const HYSTERESIS = Object.freeze({
  */
 export function withOverrides(base, o) {
   const t = { ...base };
+  const given = (k) => o[k] !== undefined && o[k] !== "" && Number.isFinite(Number(o[k]));
   for (const [k, low] of Object.entries(HYSTERESIS)) {
+    if (!given(k)) continue;
     const v = Number(o[k]);
-    if (o[k] === undefined || o[k] === "" || !Number.isFinite(v)) continue;
     t[k] = v;
     t[low] = Math.min(v, Math.max(1, v - (base[k] - base[low])));
   }
+  // The service level is calmer above its thresholds: its hysteresis
+  // values sit above them (at most 100).
+  for (const [k, high] of [
+    ["amberSl", "clearSl"],
+    ["redSl", "calmSl"],
+  ]) {
+    if (!given(k)) continue;
+    const v = Number(o[k]);
+    t[k] = v;
+    t[high] = Math.min(100, v + (base[high] - base[k]));
+  }
+  for (const [k, low] of [
+    ["amberAbandon", "clearAbandon"],
+    ["redAbandon", "calmAbandon"],
+  ]) {
+    if (!given(k)) continue;
+    const v = Number(o[k]);
+    t[k] = v;
+    t[low] = Math.max(0, v - (base[k] - base[low]));
+  }
   return t;
 }
+
+// rateOf reads a data attribute holding a percentage; null when absent.
+const rateOf = (v) => (v === undefined || v === "" || !Number.isFinite(Number(v)) ? null : Number(v));
 
 const RANK = { ok: 0, amber: 1, red: 2 };
 const levelWord = (level) => (level === "red" ? word("critical") : level === "amber" ? word("busy") : "");
@@ -113,9 +166,11 @@ export class Alerts {
       const name = el.dataset.queue;
       const t = configured.get(`${el.dataset.company || ""}\n${name}`) || configured.get(`\n${name}`) || base;
       seen.add(el.id);
-      const st = this.queues.get(el.id) || { level: "ok", acked: "ok", snoozed: 0 };
+      const st = this.queues.get(el.id) || { level: "ok", waitLevel: "ok", rateLevel: "ok", acked: "ok", snoozed: 0 };
       const wait = el.dataset.oldest ? (now - Date.parse(el.dataset.oldest)) / 1000 : 0;
-      const level = nextLevel(st.level, Number(el.dataset.waiting) || 0, wait, t);
+      st.waitLevel = nextLevel(st.waitLevel, Number(el.dataset.waiting) || 0, wait, t);
+      st.rateLevel = nextRateLevel(st.rateLevel, rateOf(el.dataset.sl), rateOf(el.dataset.abandon), t);
+      const level = RANK[st.rateLevel] > RANK[st.waitLevel] ? st.rateLevel : st.waitLevel;
       // Once calmer than what was acknowledged, a new rise alerts again.
       if (RANK[level] < RANK[st.acked]) st.acked = level;
       if (RANK[level] > RANK[st.level] && RANK[level] > RANK[st.acked] && now >= st.snoozed && !el.hidden) {

@@ -9,6 +9,7 @@
 //   indicator.js   the freshness pill and the "Not live" notice
 //   pages.js       the TV layout: legible sizes, pages that turn
 //   replay.js      a past moment: stepping, playing, scrubbing
+//   queues.js      the queue wall: waiting lists that fit, the window
 //   words.js       the words the client writes itself
 //
 // DOM work is batched: frames, ticks and URL changes only schedule a
@@ -23,6 +24,7 @@
 //                first) | exceptions (everyone not available first)
 //   free=1       show only the people who are free
 //   tv=1         TV layout: dark, legible from across the room, in pages
+//   window=      the queue wall's rolling window: 15 (default), 30 or 60
 //   rotate=      TV: seconds per page (default 15; 0 keeps the first page)
 //   theme=       light | dark (default: dark in TV mode, else the system's)
 //   me=          an extension: the agent view pins it as the viewer's own
@@ -35,11 +37,12 @@ import { Filters, View } from "./filters.js";
 import { showFreshness } from "./indicator.js";
 import { TVLayout } from "./pages.js";
 import { Replay } from "./replay.js";
+import { fitWaiting, wireWindow } from "./queues.js";
 import { apply, Changes } from "./swap.js";
 import { loadWords } from "./words.js";
 
 // The pure helpers, for tests.
-export { DEFAULT_THRESHOLDS, nextLevel, withOverrides } from "./alerts.js";
+export { DEFAULT_THRESHOLDS, nextLevel, nextRateLevel, withOverrides } from "./alerts.js";
 export { duration } from "./clock.js";
 export { fold } from "./filters.js";
 export { fitTiles, share } from "./pages.js";
@@ -73,7 +76,8 @@ function rotatePeriod() {
 let filters = new Filters(params);
 const view = new View();
 const alerts = new Alerts();
-const layout = tv ? new TVLayout(rotatePeriod()) : null;
+const wall = document.body.dataset.layout === "queues";
+const layout = tv && !wall ? new TVLayout(rotatePeriod()) : null;
 // A replayed moment has no connection: its frames come from its bar.
 const replayBar = document.getElementById("replay");
 const replay = replayBar ? new Replay(replayBar, onFrame) : null;
@@ -136,6 +140,7 @@ function render() {
   const box = document.getElementById("alerts");
   if (box) tickDurations(at, box); // a new alert's longest wait
   layout?.update(now, all ? null : changes);
+  if (wall && (all || !changes.empty)) fitWaiting();
 }
 
 // setParam changes one URL parameter in place (no reload, no history entry).
@@ -161,6 +166,7 @@ for (const box of document.querySelectorAll('#filters input[name="free"]')) {
 }
 
 alerts.armSound(document.getElementById("sound"));
+wireWindow(setParam);
 alerts.onChange = () => layout?.invalidateSide();
 
 addEventListener("resize", () => {

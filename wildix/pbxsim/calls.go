@@ -160,6 +160,15 @@ func (s *Sim) inboundCall() {
 	}
 	c.queue = s.queues[s.rng.IntN(len(s.queues))]
 	s.begin(c)
+	if s.rng.IntN(12) == 0 {
+		// A short abandon: the caller hangs up within seconds (a wrong
+		// number, a change of mind), before any agent is offered the call.
+		s.after(s.between(time.Second, 4*time.Second), func() {
+			c.endBy = "CALLER"
+			s.finish(c, "16")
+		})
+		return
+	}
 	s.queueWait(c, f, s.between(2*time.Second, 40*time.Second))
 }
 
@@ -173,9 +182,11 @@ func (s *Sim) queueWait(c *call, f *flow, wait time.Duration) {
 		switch {
 		case len(agents) == 0 && waited < 2*time.Minute && s.rng.IntN(6) != 0:
 			s.queueWait(c, f, s.between(5*time.Second, 20*time.Second))
-		case len(agents) == 0:
+		case len(agents) == 0, waited > 30*time.Second && s.rng.IntN(10) == 0:
+			// The caller hung up: a missed queue call (some give up after
+			// half a minute even when an agent is about to be free).
 			c.endBy = "CALLER"
-			s.finish(c, "16") // the caller hung up: a missed queue call
+			s.finish(c, "16")
 		default:
 			s.account(f, -1)
 			f.callee = local(agents[0])

@@ -35,10 +35,10 @@ func ExampleSim_Next() {
 	// 96 initial presence events
 	// 09:00:01 call:live:progress
 	// 09:00:02 call:start CONNECTING
-	// 09:00:02 call:start CONNECTING
-	// 09:00:02 presence:telephony 206 talking
-	// 09:00:02 call:update CONNECTING
-	// 09:00:03 call:live:progress
+	// 09:00:02 call:live:progress
+	// 09:00:02 call:live:progress
+	// 09:00:02 call:live:completed
+	// 09:00:03 call:start CONNECTING
 }
 
 // Run paces the simulation in real time and Poster delivers each event as

@@ -1,0 +1,135 @@
+import { test, expect, Page } from '@playwright/test';
+import { Wallboard, freePort } from './support';
+import { local, queueCall, completedCall, abandonedCall, resetClock } from './tv-events';
+
+// The queue wall (/queues) read from 4 m: service level, waiting, longest
+// wait and free agents at least 48 px on a 1080-line screen (twice that on
+// a 4K screen at device scale 1), for 1 and for 12 queues, nothing cut or
+// overflowing its panel, and the chart described in words.
+
+let wb: Wallboard;
+
+test.beforeEach(async () => {
+  resetClock();
+  wb = new Wallboard(await freePort());
+  await wb.start();
+});
+
+test.afterEach(async () => {
+  await wb.stop();
+});
+
+async function postAll(bodies: object[]) {
+  for (let i = 0; i < bodies.length; i += 25) {
+    const statuses = await Promise.all(bodies.slice(i, i + 25).map((b) => wb.post(b)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  }
+}
+
+/** n queues, each with callers waiting, answered calls and abandons. */
+async function queues(n: number) {
+  const bodies: object[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `Queue ${String(i + 1).padStart(2, '0')} customer line`;
+    const agent = local(String(5000 + i), `Agent ${i}`, 'Support', 'Floor');
+    for (let k = 0; k < 1 + (i % 6); k++) bodies.push(queueCall(name, `+1555010${i}${k}`));
+    bodies.push(completedCall(name, agent, 12_000, 90_000), completedCall(name, agent, 35_000, 60_000));
+    bodies.push(abandonedCall(name, 48_000), abandonedCall(name, 2_000));
+  }
+  await postAll(bodies);
+}
+
+type Measure = { u: number; problems: string[]; panels: number; sizes: number[] };
+
+async function measure(page: Page): Promise<Measure> {
+  return page.evaluate(() => {
+    const u = innerHeight / 1080;
+    const problems: string[] = [];
+    const sizes: number[] = [];
+    const root = document.documentElement;
+    if (root.scrollHeight > innerHeight || root.scrollWidth > innerWidth) {
+      problems.push(`the page scrolls: ${root.scrollWidth}×${root.scrollHeight} in ${innerWidth}×${innerHeight}`);
+    }
+    const panels = [...document.querySelectorAll<HTMLElement>('#queues > [data-testid="queue"]')];
+    for (const q of panels) {
+      const name = q.dataset.queue;
+      const box = q.getBoundingClientRect();
+      if (box.right > innerWidth + 0.5 || box.bottom > innerHeight + 0.5) problems.push(`${name}: panel off screen`);
+      if (q.scrollHeight > q.clientHeight + 1 || q.scrollWidth > q.clientWidth + 1) {
+        problems.push(`${name}: panel overflows (${q.scrollWidth}×${q.scrollHeight} in ${q.clientWidth}×${q.clientHeight})`);
+      }
+      for (const key of ['sl', 'waiting', 'longest', 'free']) {
+        const dd = q.querySelector<HTMLElement>(`[data-key="${key}"] dd`);
+        if (!dd) {
+          problems.push(`${name}: no ${key}`);
+          continue;
+        }
+        const px = parseFloat(getComputedStyle(dd).fontSize);
+        sizes.push(px);
+        if (px < 48 * u - 0.01) problems.push(`${name} ${key}: ${px} px < ${48 * u}`);
+        const r = dd.getBoundingClientRect();
+        if (dd.scrollWidth > dd.clientWidth + 1) problems.push(`${name} ${key}: "${dd.textContent}" cut across`);
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) problems.push(`${name} ${key}: outside its panel`);
+      }
+      // Callers shown are shown whole; the rest are counted.
+      const list = q.querySelector<HTMLElement>('[data-waiters]')!;
+      const lr = list.getBoundingClientRect();
+      const shown = [...list.children].filter((li) => !(li as HTMLElement).hidden);
+      for (const li of shown) if (li.getBoundingClientRect().bottom > lr.bottom + 0.5) problems.push(`${name}: a caller cut off`);
+      const waiting = Number(q.dataset.waiting);
+      const more = q.querySelector<HTMLElement>('[data-more]')!;
+      const left = more.hidden ? 0 : Number((more.textContent || '').replace(/\D/g, ''));
+      if (shown.length + left !== waiting) problems.push(`${name}: ${shown.length} shown + ${left} more ≠ ${waiting} waiting`);
+      const svg = q.querySelector('svg[role="img"]');
+      if (!svg?.querySelector('title')?.textContent || !svg.querySelector('desc')?.textContent?.includes('abandoned')) {
+        problems.push(`${name}: the chart has no title or description`);
+      }
+    }
+    return { u, problems, panels: panels.length, sizes };
+  });
+}
+
+const screens = [
+  { name: '1920x1080', width: 1920, height: 1080 },
+  { name: '3840x2160', width: 3840, height: 2160 },
+];
+
+for (const n of [1, 12]) {
+  for (const s of screens) {
+    test(`${n} queue(s) at ${s.name}: key numbers legible, nothing overflows`, async ({ browser }) => {
+      await queues(n);
+      const context = await browser.newContext({ viewport: { width: s.width, height: s.height } });
+      const page = await context.newPage();
+      await page.goto(`${wb.url}/queues`);
+      await expect(page.getByTestId('connection')).toHaveAttribute('data-connection', 'live', { timeout: 30_000 });
+      await expect(page.locator('#queues > [data-testid="queue"]')).toHaveCount(n);
+      // The last queue's figures have arrived.
+      await expect(page.locator('#queues > [data-testid="queue"]').last()).toHaveAttribute('data-abandon', /\d/);
+      await page.waitForTimeout(300);
+      const m = await measure(page);
+      expect(m.problems).toEqual([]);
+      expect(Math.min(...m.sizes)).toBeGreaterThanOrEqual(48 * m.u - 0.01);
+      await context.close();
+    });
+  }
+}
+
+test('the service level is explained on focus and the window follows the select', async ({ page }) => {
+  await queues(2);
+  await page.goto(`${wb.url}/queues?window=30`);
+  const q = page.locator('#queues > [data-testid="queue"]').first();
+  await expect(q).toHaveAttribute('data-sl', /\d/);
+  // 1 of 2 answered calls within 20 s, the long abandon counted, the short one not: 33 %.
+  await expect(q.locator('[data-key="sl"] dd')).toHaveText('33%');
+  const label = q.locator('[data-key="sl"] dt');
+  await label.focus();
+  await expect(label).toHaveAttribute('title', /20 s ÷ \(answered \+ abandoned calls\); callers who hung up within 5 s are short abandons/);
+  await expect(q.locator('.queue-windows dd[data-window="30"]')).toBeVisible();
+  await expect(q.locator('.queue-windows dd[data-window="15"]')).toBeHidden();
+  await page.getByTestId('window').selectOption('60');
+  await expect(q.locator('.queue-windows dd[data-window="60"]')).toBeVisible();
+  await expect(page).toHaveURL(/window=60/);
+  // The board's side panel shows the same numbers, compact.
+  await page.goto(`${wb.url}/`);
+  await expect(page.locator('#queues > [data-testid="queue"]').first().locator('[data-key="sl"] dd')).toHaveText('33%');
+});
