@@ -200,6 +200,8 @@ func (b *Board) Apply(e Event) []Change {
 		b.applyConfPresence(e.Company, at, e.ConfPresence)
 	case e.Completed != nil:
 		b.applyCompleted(e.Company, at, e.Completed)
+	case e.Alert != nil:
+		b.applyAlert(e.Company, at, e.Alert)
 	}
 	return b.commit(at)
 }

@@ -20,7 +20,10 @@ import (
 // for each, each company's sequence set to the board's (so that what a
 // viewer saw never goes backwards), expiry counted from the claims, and a
 // user's reported telephony as the report of one unnamed device.
-const stateVersion = 2
+//
+// Version 3 added the queues' shared alert state (QueueStats.Alert);
+// version 2 loads with nothing acknowledged or snoozed.
+const stateVersion = 3
 
 // state is the serialised form of a Board: everything Apply depends on, in
 // sorted order so that equal boards encode to equal bytes. Derived indexes
@@ -137,8 +140,8 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("board: decode state: %w", err)
 	}
-	if s.Version != stateVersion && s.Version != 1 {
-		return fmt.Errorf("board: decode state: version %d, want %d or 1", s.Version, stateVersion)
+	if s.Version < 1 || s.Version > stateVersion {
+		return fmt.Errorf("board: decode state: version %d, want 1 to %d", s.Version, stateVersion)
 	}
 	n := New(b.opts)
 	n.seq = s.Seq

@@ -16,8 +16,11 @@ func TestStateGolden(t *testing.T) {
 	for _, e := range morning() {
 		b.Apply(e)
 	}
+	for _, e := range alertsOfTheMorning() {
+		b.Apply(e)
+	}
 	got := mustMarshal(t, b)
-	path := filepath.Join("testdata", "state-v2.golden")
+	path := filepath.Join("testdata", "state-v3.golden")
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatalf("write golden: %v", err)
@@ -37,7 +40,7 @@ func TestStateGolden(t *testing.T) {
 // companies, device reports and receive times): presence, calls,
 // conferences and figures of days-old state survive a format change.
 func TestDecodeOldStates(t *testing.T) {
-	for _, name := range []string{"state-v1.golden", "state-v2.golden"} {
+	for _, name := range []string{"state-v1.golden", "state-v2.golden", "state-v3.golden"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", name))
 			if err != nil {
@@ -70,6 +73,11 @@ func TestDecodeOldStates(t *testing.T) {
 			b.Apply(telEv(acme, at(10*60e9), "202", "registered"))
 			if u := mustUser(t, b, acme, "202"); u.Telephony != board.TelRegistered {
 				t.Errorf("after a new report 202 is %q, want registered", u.Telephony)
+			}
+			if name == "state-v3.golden" {
+				if q, _ := b.Queue(acme, "Support"); q.Alert.SnoozedBy != "Floor 2" || q.Alert.SnoozedUntil.IsZero() {
+					t.Errorf("Support's alert = %+v, want snoozed by Floor 2", q.Alert)
+				}
 			}
 			again := board.New(board.Options{})
 			if err := again.UnmarshalBinary(mustMarshal(t, b)); err != nil {

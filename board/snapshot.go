@@ -118,6 +118,10 @@ type QueueStats struct {
 	WaitTotal time.Duration // over answered calls
 	TalkTotal time.Duration // over answered calls
 	HoldTotal time.Duration // over answered calls
+
+	// Alert is what people acknowledged or snoozed of the queue's alert,
+	// shared by every screen of the company (see QueueAlert).
+	Alert QueueAlert `json:",omitzero"`
 }
 
 // AgentStats are one agent's figures for today.
