@@ -148,6 +148,14 @@ type Display struct {
 	// has none of its own.
 	Rotate          time.Duration `yaml:"rotate,omitempty"`
 	ExceptionsFirst bool          `yaml:"exceptions_first,omitempty"`
+	// Acknowledge lets whoever has the link acknowledge and snooze the
+	// company's queue alerts (on every screen); without it the TV shows
+	// alerts and who acknowledged them, without buttons.
+	Acknowledge bool `yaml:"acknowledge,omitempty"`
+	// Sound arms the alerts' sound when the page loads, without the click
+	// browsers otherwise require (start the TV's browser with
+	// --autoplay-policy=no-user-gesture-required).
+	Sound bool `yaml:"sound,omitempty"`
 }
 
 // IsMasked reports whether the display hides external numbers.

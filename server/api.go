@@ -86,6 +86,16 @@ type (
 		WaitTotal  float64    `json:"waitSecondsToday"`
 		TalkTotal  float64    `json:"talkSecondsToday"`
 		HoldTotal  float64    `json:"holdSecondsToday"`
+		Alert      *apiAlert  `json:"alert"`
+	}
+	// apiAlert is a queue's shared alert state; null when nothing is
+	// acknowledged or snoozed.
+	apiAlert struct {
+		Acknowledged   *string    `json:"acknowledged"`
+		AcknowledgedBy *string    `json:"acknowledgedBy"`
+		AcknowledgedAt *time.Time `json:"acknowledgedAt"`
+		SnoozedUntil   *time.Time `json:"snoozedUntil"`
+		SnoozedBy      *string    `json:"snoozedBy"`
 	}
 	apiAgent struct {
 		Company   string  `json:"company"`
@@ -179,6 +189,7 @@ func newAPIState(v *views.View) apiState {
 		out.Queues = append(out.Queues, apiQueue{
 			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
 			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
+			Alert: alertOf(q),
 		})
 	}
 	slices.SortFunc(out.Queues, func(x, y apiQueue) int {
@@ -210,4 +221,19 @@ func tm(t time.Time) *time.Time {
 	}
 	t = t.UTC()
 	return &t
+}
+
+// alertOf is a queue row's alert state for the API.
+func alertOf(q views.QueueRow) *apiAlert {
+	if q.Acked == "" && q.SnoozedUntil.IsZero() {
+		return nil
+	}
+	a := &apiAlert{SnoozedUntil: tm(q.SnoozedUntil)}
+	if q.Acked != "" {
+		a.Acknowledged, a.AcknowledgedBy, a.AcknowledgedAt = str(q.Acked), str(q.AckedBy), tm(q.AckedAt)
+	}
+	if !q.SnoozedUntil.IsZero() {
+		a.SnoozedBy = str(q.SnoozedBy)
+	}
+	return a
 }

@@ -59,6 +59,7 @@ func (s *Server) handleDisplay(c echo.Context) error {
 		}
 	}
 	q.Set("display", token)
+	c.Set(ctxViewer, displayViewer(d)) // the page's viewer (renderPage)
 	return s.renderPage(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode())
 }
 
@@ -88,6 +89,9 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 		Script:     static.Path("app.js"),
 		Search:     c.QueryParam("q"),
 		LoggedIn:   viewerOf(c).kind == viewerUser,
+	}
+	if v := viewerOf(c); aud.View == views.ViewBoard {
+		page.Acknowledge, page.Sound = v.mayAcknowledge(), v.sound
 	}
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)

@@ -307,6 +307,9 @@ func (p *pipeline) eventsOf(e eventlog.Entry) ([]board.Event, string, error) {
 // without the header (stored by an older version) leaves it zero: the board
 // then believes the event's time within its bounds.
 func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
+	if e.Header[headerKind] == kindAlert {
+		return alertEvents(e)
+	}
 	if e.Header[headerKind] == kindTick {
 		var t tickBody
 		if err := json.Unmarshal(e.Body, &t); err != nil {

@@ -257,6 +257,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
 			http.MethodPost + " /login":           formLimit,
 			http.MethodPost + " /logout":          formLimit,
+			http.MethodPost + " /alerts":          formLimit,
 		},
 		rejections: newLogLimiter(rejectionLogInterval),
 	}
@@ -364,6 +365,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/agent", s.handleAgent, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
+	e.POST("/alerts", s.handleAlert, noStore, api)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

@@ -153,6 +153,15 @@ type QueueRow struct {
 	Sort     string
 
 	WaitTotal, TalkTotal, HoldTotal time.Duration // today's totals, for the API
+
+	// The queue's shared alert state (board.QueueAlert): the level
+	// acknowledged ("" none), by whom and when, and until when its alerts
+	// are snoozed.
+	Acked        string
+	AckedBy      string
+	AckedAt      time.Time
+	SnoozedUntil time.Time
+	SnoozedBy    string
 }
 
 // AgentRow is one agent's figures for today, since midnight in the board's
@@ -477,6 +486,12 @@ func newQueueRow(q board.QueueStats) QueueRow {
 		WaitTotal:  q.WaitTotal,
 		TalkTotal:  q.TalkTotal,
 		HoldTotal:  q.HoldTotal,
+
+		Acked:        q.Alert.Acked,
+		AckedBy:      q.Alert.AckedBy,
+		AckedAt:      q.Alert.AckedAt,
+		SnoozedUntil: q.Alert.SnoozedUntil,
+		SnoozedBy:    q.Alert.SnoozedBy,
 	}
 }
 
