@@ -86,6 +86,7 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 		Title:      "Wallboard",
 		Socket:     views.SocketURL(aud.View, rawQuery),
 		Stylesheet: static.Path("app.css"),
+		Icon:       static.Path("favicon.svg"),
 		Script:     static.Path("app.js"),
 		Search:     c.QueryParam("q"),
 		LoggedIn:   viewerOf(c).kind == viewerUser,

@@ -372,6 +372,10 @@ func (s *Server) routes() *echo.Echo {
 		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
 	}
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	// Browsers ask for /favicon.ico whatever the page links.
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, static.Path("favicon.svg"))
+	})
 	return e
 }
 

@@ -119,7 +119,7 @@ function render() {
     tickDue = false;
     alerts.levels(now);
     tickDurations(at);
-    tickClock(now);
+    tickClock(at); // the clock stops with the timers while not live
   } else if (!changes.empty) {
     for (const el of changes.elements) tickDurations(at, el);
     if ([...changes.lists].some((l) => l?.id === "queues")) alerts.levels(now);
