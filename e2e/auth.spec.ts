@@ -104,6 +104,16 @@ test('a display link shows the board without login and survives a restart', asyn
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
 });
 
+test('names come from the directory and its CSV: no tile shows an email when a name is known', async ({ page }) => {
+  for (const ext of ['4090', '4091']) expect(await wb.post(telephony(ext, 'registered'))).toBe(200);
+  await page.goto(`${wb.url}/display/${displayToken}?tv=1`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+  await expect(page.locator('#tiles > [data-extension="4090"] .tile-name')).toHaveText('Dana Directory');
+  await expect(page.locator('#tiles > [data-extension="4090"]')).toHaveAttribute('data-group', 'Sales');
+  await expect(page.locator('#tiles > [data-extension="4091"] .tile-name')).toHaveText('Cy Csv');
+  for (const name of await page.locator('#tiles .tile-name').allTextContents()) expect(name).not.toContain('@');
+});
+
 test('protected routes refuse strangers; the webhook binds its company', async ({ request }) => {
   for (const path of ['/api/v1/state', '/ws']) {
     expect((await request.get(`${wb.url}${path}`)).status()).toBe(401);
