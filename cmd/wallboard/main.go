@@ -102,6 +102,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // openLog opens the event log the settings name.
 func openLog(ctx context.Context, cfg settings, logger *slog.Logger) (*eventlog.Log, error) {
+	if cfg.Demo && cfg.NATSURL == "" {
+		if err := freshDemo(cfg.DataDir, cfg.DemoUsers, cfg.DemoRate, time.Now(), logger); err != nil {
+			return nil, err
+		}
+	}
 	elog, err := eventlog.Open(ctx, eventlog.Options{
 		Dir:             cfg.DataDir,
 		URL:             cfg.NATSURL,
