@@ -40,7 +40,7 @@ import { loadWords } from "./words.js";
 export { DEFAULT_THRESHOLDS, nextLevel, withOverrides } from "./alerts.js";
 export { duration } from "./clock.js";
 export { fold } from "./filters.js";
-export { fitTiles, share } from "./pages.js";
+export { fitTiles, paginate, share } from "./pages.js";
 
 const DEFAULT_ROTATE = 15; // seconds per TV page
 
