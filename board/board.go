@@ -40,6 +40,9 @@ type Options struct {
 	MaxSkew time.Duration
 	// Limits bound what each company's events can create.
 	Limits Limits
+	// Directory names people the events name only by extension or email
+	// (see Directory); nil: none.
+	Directory *Directory
 }
 
 func (o Options) withDefaults() Options {
@@ -214,6 +217,8 @@ func (b *Board) Apply(e Event) []Change {
 		b.applyConfPresence(e.Company, at, e.ConfPresence)
 	case e.Completed != nil:
 		b.applyCompleted(e.Company, at, e.Completed)
+	case e.Alert != nil:
+		b.applyAlert(e.Company, at, e.Alert)
 	}
 	return b.commit(at)
 }
@@ -224,7 +229,9 @@ func (b *Board) User(company, extension string) (User, bool) {
 	if !ok {
 		return User{}, false
 	}
-	return u.User.clone(), true
+	c := u.User.clone()
+	b.opts.Directory.fillUser(&c)
+	return c, true
 }
 
 // Call returns a deep copy of the active call (company, id).
@@ -233,7 +240,9 @@ func (b *Board) Call(company, id string) (Call, bool) {
 	if !ok {
 		return Call{}, false
 	}
-	return c.Call.clone(), true
+	cc := c.Call.clone()
+	b.opts.Directory.fillCall(&cc)
+	return cc, true
 }
 
 // Conference returns a deep copy of the live conference (company, id).
@@ -242,7 +251,9 @@ func (b *Board) Conference(company, id string) (Conference, bool) {
 	if !ok {
 		return Conference{}, false
 	}
-	return c.Conference.clone(), true
+	cc := c.Conference.clone()
+	b.opts.Directory.fillConference(&cc)
+	return cc, true
 }
 
 // Queue returns the figures of the queue (company, name).
@@ -251,14 +262,18 @@ func (b *Board) Queue(company, name string) (QueueStats, bool) {
 	if !ok {
 		return QueueStats{}, false
 	}
-	return q.clone(), true
+	qq := q.clone()
+	b.opts.Directory.fillQueue(&qq)
+	return qq, true
 }
 
 // Queues returns every queue's figures, sorted by company then name.
 func (b *Board) Queues() []QueueStats {
 	out := make([]QueueStats, 0, len(b.queues))
 	for _, k := range slices.SortedFunc(maps.Keys(b.queues), compareKeys) {
-		out = append(out, b.queues[k].clone())
+		qq := b.queues[k].clone()
+		b.opts.Directory.fillQueue(&qq)
+		out = append(out, qq)
 	}
 	return out
 }
@@ -286,25 +301,33 @@ func (b *Board) Snapshot() Snapshot {
 		Agents:      make([]AgentStats, 0, len(b.agents)),
 	}
 	for _, u := range b.users {
-		s.Users = append(s.Users, u.User.clone())
+		c := u.User.clone()
+		b.opts.Directory.fillUser(&c)
+		s.Users = append(s.Users, c)
 	}
 	slices.SortFunc(s.Users, func(x, y User) int {
 		return compareKeys(key{x.Company, x.Extension}, key{y.Company, y.Extension})
 	})
 	for _, c := range b.calls {
-		s.Calls = append(s.Calls, c.Call.clone())
+		cc := c.Call.clone()
+		b.opts.Directory.fillCall(&cc)
+		s.Calls = append(s.Calls, cc)
 	}
 	slices.SortFunc(s.Calls, func(x, y Call) int {
 		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
 	})
 	for _, c := range b.confs {
-		s.Conferences = append(s.Conferences, c.Conference.clone())
+		cc := c.Conference.clone()
+		b.opts.Directory.fillConference(&cc)
+		s.Conferences = append(s.Conferences, cc)
 	}
 	slices.SortFunc(s.Conferences, func(x, y Conference) int {
 		return cmp.Or(x.StartedAt.Compare(y.StartedAt), strings.Compare(x.ID, y.ID), strings.Compare(x.Company, y.Company))
 	})
 	for _, q := range b.queues {
-		s.Queues = append(s.Queues, q.clone())
+		qq := q.clone()
+		b.opts.Directory.fillQueue(&qq)
+		s.Queues = append(s.Queues, qq)
 	}
 	slices.SortFunc(s.Queues, func(x, y QueueStats) int {
 		return compareKeys(key{x.Company, x.Name}, key{y.Company, y.Name})

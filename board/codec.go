@@ -24,8 +24,10 @@ import (
 // Version 3 added the queues' settings (formulas and configured members),
 // their figures by formula (answered within the threshold, abandons and
 // short abandons), the waiting callers, the intraday intervals and the
-// minutes of the rolling windows. A version 2 queue loads with its missed
-// calls as abandons, none within the threshold, and no intervals.
+// minutes of the rolling windows, and their shared alert state
+// (QueueStats.Alert). A version 2 queue loads with its missed calls as
+// abandons, none within the threshold, no intervals, and nothing
+// acknowledged or snoozed.
 const stateVersion = 3
 
 // state is the serialised form of a Board: everything Apply depends on, in

@@ -16,6 +16,9 @@ func TestStateGolden(t *testing.T) {
 	for _, e := range morning() {
 		b.Apply(e)
 	}
+	for _, e := range alertsOfTheMorning() {
+		b.Apply(e)
+	}
 	got := mustMarshal(t, b)
 	path := filepath.Join("testdata", "state-v3.golden")
 	if *update {
@@ -71,6 +74,11 @@ func TestDecodeOldStates(t *testing.T) {
 			b.Apply(telEv(acme, at(10*60e9), "202", "registered"))
 			if u := mustUser(t, b, acme, "202"); u.Telephony != board.TelRegistered {
 				t.Errorf("after a new report 202 is %q, want registered", u.Telephony)
+			}
+			if name == "state-v3.golden" {
+				if q, _ := b.Queue(acme, "Support"); q.Alert.SnoozedBy != "Floor 2" || q.Alert.SnoozedUntil.IsZero() {
+					t.Errorf("Support's alert = %+v, want snoozed by Floor 2", q.Alert)
+				}
 			}
 			again := board.New(board.Options{})
 			if err := again.UnmarshalBinary(mustMarshal(t, b)); err != nil {

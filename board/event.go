@@ -33,6 +33,8 @@ type Event struct {
 	ConferenceJoin *ConferenceJoin
 	ConfPresence   *ConferencePresence
 	Completed      *CompletedCall
+	// Alert acknowledges or snoozes a queue's alert (see AlertAction).
+	Alert *AlertAction
 	// Tick carries no fact: it lets every company's time pass (call and
 	// conference expiry, the day's rollover). At is the current time.
 	Tick bool

@@ -508,5 +508,6 @@ func queueEqual(a, b *QueueStats) bool {
 		slices.EqualFunc(a.WaitingCalls, b.WaitingCalls, func(x, y WaitingCall) bool {
 			return x.ID == y.ID && x.Caller == y.Caller && x.Since.Equal(y.Since)
 		}) &&
-		slices.EqualFunc(a.Intraday, b.Intraday, func(x, y Interval) bool { return x.Start.Equal(y.Start) && x.Clock == y.Clock && x.Period == y.Period })
+		slices.EqualFunc(a.Intraday, b.Intraday, func(x, y Interval) bool { return x.Start.Equal(y.Start) && x.Clock == y.Clock && x.Period == y.Period }) &&
+		a.Alert.equal(b.Alert)
 }

@@ -132,6 +132,10 @@ type QueueStats struct {
 	// Intraday are today's 15-minute intervals that counted a call, in
 	// order.
 	Intraday []Interval
+
+	// Alert is what people acknowledged or snoozed of the queue's alert,
+	// shared by every screen of the company (see QueueAlert).
+	Alert QueueAlert `json:",omitzero"`
 }
 
 // AgentStats are one agent's figures for today.

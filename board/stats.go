@@ -116,6 +116,7 @@ func (b *Board) deriveQueue(k key, q *QueueStats) {
 			q.Talking++
 		}
 	}
+	settleAlert(q)
 }
 
 // learnMembers makes every local callee of legs that name a queue, rung or

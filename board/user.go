@@ -126,7 +126,8 @@ func userEqual(a, b *User) bool {
 }
 
 // resolve names the user a party refers to: its extension, else the
-// extension of a known user with that email in the company, else "".
+// extension of a known user with that email in the company, else the one
+// the directory gives that email, else "".
 func (b *Board) resolve(company, extension, email string) string {
 	if extension != "" {
 		return extension
@@ -134,7 +135,10 @@ func (b *Board) resolve(company, extension, email string) string {
 	if email == "" {
 		return ""
 	}
-	return b.emails[key{company, strings.ToLower(email)}]
+	if ext, ok := b.emails[key{company, strings.ToLower(email)}]; ok {
+		return ext
+	}
+	return b.opts.Directory.directoryExt(company, email)
 }
 
 // learnUser resolves a party to a user, creating the user when the party

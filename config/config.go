@@ -36,6 +36,11 @@ type File struct {
 	Queues []Queue `yaml:"queues,omitempty"`
 	// Limits bound, per company, what events can make the board keep.
 	Limits Limits `yaml:"limits,omitempty"`
+	// Directory names people the events name only by extension or email;
+	// DirectoryCSV is the path of a CSV export of the PBX's users, whose
+	// rows Load appends to Directory (see ReadDirectoryCSV).
+	Directory    []Person `yaml:"directory,omitempty"`
+	DirectoryCSV string   `yaml:"directory_csv,omitempty"`
 }
 
 // Limits are the board's per-company bounds (board.Limits); zero or absent
@@ -181,6 +186,14 @@ type Display struct {
 	// View is what the link shows: "board" (the default, the wall board)
 	// or "queues" (the queue wall, as /queues).
 	View string `yaml:"view,omitempty"`
+	// Acknowledge lets whoever has the link acknowledge and snooze the
+	// company's queue alerts (on every screen); without it the TV shows
+	// alerts and who acknowledged them, without buttons.
+	Acknowledge bool `yaml:"acknowledge,omitempty"`
+	// Sound arms the alerts' sound when the page loads, without the click
+	// browsers otherwise require (start the TV's browser with
+	// --autoplay-policy=no-user-gesture-required).
+	Sound bool `yaml:"sound,omitempty"`
 }
 
 // IsMasked reports whether the display hides external numbers.
@@ -218,6 +231,13 @@ func Load(path string) (*File, error) {
 	}
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("configuration %s: %w", path, err)
+	}
+	if f.DirectoryCSV != "" {
+		people, err := ReadDirectoryCSV(f.DirectoryCSV)
+		if err != nil {
+			return nil, fmt.Errorf("configuration %s: %w", path, err)
+		}
+		f.Directory = append(f.Directory, people...)
 	}
 	return f, nil
 }
@@ -259,6 +279,8 @@ func (f *File) Validate() error {
 			bad("public_url: %q is not an http or https URL such as https://board.example.com", f.PublicURL)
 		}
 	}
+
+	validateDirectory(f.Directory, bad)
 
 	ids := map[string]bool{}
 	zones := map[string]string{}

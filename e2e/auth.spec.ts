@@ -57,7 +57,9 @@ test('logging out ends the session in every tab: the other board stops being liv
   await other.getByTestId('logout').click();
   await expect(other).toHaveURL(/\/login$/);
 
-  await expect(page.locator('[data-connection]')).not.toHaveAttribute('data-connection', 'live', { timeout: 10_000 });
+  // The first tab's socket is closed with 4401: it reloads, which takes
+  // it to the login form (and back to the board after it).
+  await expect(page).toHaveURL(/\/login\?next=%2F$/, { timeout: 10_000 });
   const res = await fetch(`${wb.url}/api/v1/state`, { headers: { Cookie: `wallboard_session=${cookie.value}` } });
   expect(res.status).toBe(401);
 });
@@ -100,6 +102,16 @@ test('a display link shows the board without login and survives a restart', asyn
 
   await page.reload();
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+});
+
+test('names come from the directory and its CSV: no tile shows an email when a name is known', async ({ page }) => {
+  for (const ext of ['4090', '4091']) expect(await wb.post(telephony(ext, 'registered'))).toBe(200);
+  await page.goto(`${wb.url}/display/${displayToken}?tv=1`);
+  await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
+  await expect(page.locator('#tiles > [data-extension="4090"] .tile-name')).toHaveText('Dana Directory');
+  await expect(page.locator('#tiles > [data-extension="4090"]')).toHaveAttribute('data-group', 'Sales');
+  await expect(page.locator('#tiles > [data-extension="4091"] .tile-name')).toHaveText('Cy Csv');
+  for (const name of await page.locator('#tiles .tile-name').allTextContents()) expect(name).not.toContain('@');
 });
 
 test('protected routes refuse strangers; the webhook binds its company', async ({ request }) => {

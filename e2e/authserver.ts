@@ -29,6 +29,8 @@ export class SecureWallboard {
 
   constructor(readonly port: number) {
     const hash = hashPassword(password);
+    const csv = path.join(this.dir, 'users.csv');
+    writeFileSync(csv, 'Name;Extension;Email;Group;Department\nCy Csv;4091;4091@example.test;Support;Floor\n');
     writeFileSync(
       this.configPath,
       [
@@ -39,6 +41,9 @@ export class SecureWallboard {
         `  - {email: ${agent}, role: agent, company: ${company}, password_hash: "${hash}"}`,
         'displays:',
         `  - {name: Floor 2, token: ${displayToken}, company: ${company}}`,
+        'directory:',
+        `  - {extension: "4090", name: Dana Directory, group: Sales}`,
+        `directory_csv: ${csv}`,
         '',
       ].join('\n'),
     );

@@ -281,6 +281,8 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
       grid12: m.fitTiles(12, 1400, 950, 308, 157, 8),
       // Space for a side list's items: the small one gets all it wants.
       share: m.share(1000, [2, 40, 0], [150, 100, 60], [8, 8, 8], 30),
+      // Pages of a side list by each item's own height, not its tallest's.
+      paginate: m.paginate([100, 100, 300, 50, 50], 250, 8),
       durations: [m.duration(59_000), m.duration(3599_000), m.duration(4_620_000), m.duration(36_000_000)],
       fold: m.fold('Élodie Ñúñez'),
     };
@@ -294,6 +296,7 @@ test('queue levels rise and fall with hysteresis; the TV grid adapts to the coun
   // A quiet queue always settles: amber at 1 waiting clears below 1.
   expect([got.low.amberWaiting, got.low.clearWaiting, got.low.amberWait, got.low.clearWait]).toEqual([1, 1, 60, 45]);
   // 300 tiles take pages at the legible size; 12 fit one page, larger.
+  expect(got.paginate).toEqual([0, 0, 1, 2, 2]);
   expect(got.grid300).toEqual({ scale: 1, cols: 4, rows: 5, perPage: 20, pages: 15 });
   expect(got.grid12.pages).toBe(1);
   expect(got.grid12.scale).toBeGreaterThan(1);

@@ -99,6 +99,7 @@ type (
 		Last30       apiFigures      `json:"last30m"`
 		Last60       apiFigures      `json:"last60m"`
 		Intraday     []apiIntervalFx `json:"intraday"`
+		Alert        *apiAlert       `json:"alert"`
 	}
 	apiQueueAgents struct {
 		Free    int `json:"free"`
@@ -126,6 +127,15 @@ type (
 	apiIntervalFx struct {
 		Start *time.Time `json:"start"`
 		apiFigures
+	}
+	// apiAlert is a queue's shared alert state; null when nothing is
+	// acknowledged or snoozed.
+	apiAlert struct {
+		Acknowledged   *string    `json:"acknowledged"`
+		AcknowledgedBy *string    `json:"acknowledgedBy"`
+		AcknowledgedAt *time.Time `json:"acknowledgedAt"`
+		SnoozedUntil   *time.Time `json:"snoozedUntil"`
+		SnoozedBy      *string    `json:"snoozedBy"`
 	}
 	apiAgent struct {
 		Company   string  `json:"company"`
@@ -234,6 +244,7 @@ func newAPIState(v *views.View) apiState {
 			SLThreshold:  q.Formula.Threshold.Seconds(), ShortAbandon: q.Formula.ShortAbandon.Seconds(), SLBasis: q.Formula.Basis,
 			Today: figuresOf(q.Today), Last15: figuresOf(q.Last15), Last30: figuresOf(q.Last30), Last60: figuresOf(q.Last60),
 			Intraday: make([]apiIntervalFx, 0, len(q.Intraday)),
+			Alert:    alertOf(q),
 		})
 		last := &out.Queues[len(out.Queues)-1]
 		for _, w := range q.Waiters {
@@ -291,4 +302,19 @@ func tm(t time.Time) *time.Time {
 	}
 	t = t.UTC()
 	return &t
+}
+
+// alertOf is a queue row's alert state for the API.
+func alertOf(q views.QueueRow) *apiAlert {
+	if q.Acked == "" && q.SnoozedUntil.IsZero() {
+		return nil
+	}
+	a := &apiAlert{SnoozedUntil: tm(q.SnoozedUntil)}
+	if q.Acked != "" {
+		a.Acknowledged, a.AcknowledgedBy, a.AcknowledgedAt = str(q.Acked), str(q.AckedBy), tm(q.AckedAt)
+	}
+	if !q.SnoozedUntil.IsZero() {
+		a.SnoozedBy = str(q.SnoozedBy)
+	}
+	return a
 }

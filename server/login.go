@@ -32,6 +32,7 @@ func (s *Server) renderLogin(c echo.Context, status int, next, email, problem st
 	return views.LoginPage(views.Login{
 		Title:      "Wallboard",
 		Stylesheet: static.Path("app.css"),
+		Icon:       static.Path("favicon.svg"),
 		Next:       localPath(next),
 		Email:      email,
 		Problem:    problem,

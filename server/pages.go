@@ -76,6 +76,7 @@ func (s *Server) handleDisplay(c echo.Context) error {
 	if d.View == "queues" {
 		layout = views.LayoutQueues
 	}
+	c.Set(ctxViewer, displayViewer(d)) // the page's viewer (renderPage)
 	return s.renderLayout(c, audienceOf(c, displayViewer(d), views.ViewBoard), q.Encode(), layout)
 }
 
@@ -123,9 +124,13 @@ func (s *Server) pageFor(c echo.Context, aud views.Audience, rawQuery string) vi
 		Title:      "Wallboard",
 		Socket:     views.SocketURL(aud.View, rawQuery),
 		Stylesheet: static.Path("app.css"),
+		Icon:       static.Path("favicon.svg"),
 		Script:     static.Path("app.js"),
 		Search:     c.QueryParam("q"),
 		LoggedIn:   viewerOf(c).kind == viewerUser,
+	}
+	if v := viewerOf(c); aud.View == views.ViewBoard {
+		page.Acknowledge, page.Sound = v.mayAcknowledge(), v.sound
 	}
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)

@@ -315,6 +315,9 @@ func entryEvents(e eventlog.Entry) ([]board.Event, string, error) {
 	if e.Header[headerKind] == kindQueueSettings {
 		return queueSettingsEvents(e)
 	}
+	if e.Header[headerKind] == kindAlert {
+		return alertEvents(e)
+	}
 	if e.Header[headerKind] == kindTick {
 		var t tickBody
 		if err := json.Unmarshal(e.Body, &t); err != nil {

@@ -266,6 +266,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
 			http.MethodPost + " /login":           formLimit,
 			http.MethodPost + " /logout":          formLimit,
+			http.MethodPost + " /alerts":          formLimit,
 		},
 		rejections: newLogLimiter(rejectionLogInterval),
 	}
@@ -385,12 +386,17 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/api/v1/replay", s.handleReplay, noStore, api, gz)
 	e.GET("/history", s.handleHistory, noStore, page, gz)
 	e.GET("/api/v1/history", s.handleHistoryAPI, noStore, api, gz)
+	e.POST("/alerts", s.handleAlert, noStore, api)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {
 		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
 	}
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	// Browsers ask for /favicon.ico whatever the page links.
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, static.Path("favicon.svg"))
+	})
 	return e
 }
 

@@ -32,6 +32,9 @@ type viewer struct {
 	company string      // "" means every company
 	masked  bool        // external numbers masked
 	lang    string      // the account's or display's language; "" lets the request choose
+	// acknowledge: a display link allowed to acknowledge alerts; sound:
+	// one whose page arms its alert sound (see config.Display).
+	acknowledge, sound bool
 	// session and expires identify a viewerUser's session, for
 	// revocation, and say when it ends.
 	session string
@@ -79,7 +82,8 @@ func userViewer(u config.User) viewer {
 }
 
 func displayViewer(d config.Display) viewer {
-	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked(), lang: views.MatchLanguage(d.Lang)}
+	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked(), lang: views.MatchLanguage(d.Lang),
+		acknowledge: d.Acknowledge, sound: d.Sound}
 }
 
 // viewers lists every viewer the configuration allows, for the set of

@@ -117,11 +117,13 @@ var HistoryPeriods = []int{7, 30, 90}
 // scaled to the period.
 const (
 	histChartHeight = 120
-	histBar    = 10
-	histGap    = 4
+	histBar         = 10
+	histGap         = 4
 )
 
-func histChartWidth(q HistoryQueue) string { return strconv.Itoa(max(1, len(q.Rows))*(histBar+histGap) + histGap) }
+func histChartWidth(q HistoryQueue) string {
+	return strconv.Itoa(max(1, len(q.Rows))*(histBar+histGap) + histGap)
+}
 
 // bar is a day's bar part: its x, the y and height of n calls stacked on
 // below calls.

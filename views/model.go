@@ -168,6 +168,15 @@ type QueueRow struct {
 	Intraday                      []IntervalRow
 
 	WaitTotal, TalkTotal, HoldTotal time.Duration // today's totals, for the API
+
+	// The queue's shared alert state (board.QueueAlert): the level
+	// acknowledged ("" none), by whom and when, and until when its alerts
+	// are snoozed.
+	Acked        string
+	AckedBy      string
+	AckedAt      time.Time
+	SnoozedUntil time.Time
+	SnoozedBy    string
 }
 
 // Waiter is a caller waiting in a queue.
@@ -537,6 +546,12 @@ func newQueueRow(q board.QueueStats, aud Audience) QueueRow {
 		WaitTotal:     q.WaitTotal,
 		TalkTotal:     q.TalkTotal,
 		HoldTotal:     q.HoldTotal,
+
+		Acked:        q.Alert.Acked,
+		AckedBy:      q.Alert.AckedBy,
+		AckedAt:      q.Alert.AckedAt,
+		SnoozedUntil: q.Alert.SnoozedUntil,
+		SnoozedBy:    q.Alert.SnoozedBy,
 	}
 	for _, w := range q.WaitingCalls {
 		r.Waiters = append(r.Waiters, Waiter{CallID: w.ID, Caller: newParty(w.Caller, aud), Since: w.Since})

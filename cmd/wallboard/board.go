@@ -19,6 +19,13 @@ func boardOptions(cfg settings) board.Options {
 			Tombstones: l.Tombstones, QueueMembers: l.QueueMembers, Devices: l.Devices,
 			Queues: l.Queues, Completed: l.Completed, Participants: l.Participants,
 		}
+		if len(f.Directory) > 0 {
+			people := make([]board.Person, len(f.Directory))
+			for i, p := range f.Directory {
+				people[i] = board.Person(p)
+			}
+			o.Directory = board.NewDirectory(people)
+		}
 	}
 	return o
 }

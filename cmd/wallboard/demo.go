@@ -38,13 +38,41 @@ type demoTimeline struct {
 	Rate  float64   `json:"rate"`
 }
 
+// fits reports whether a run with these settings at now resumes t.
+func (t demoTimeline) fits(users int, rate float64, now time.Time) bool {
+	return t.Users == users && t.Rate == rate && now.Sub(t.Start) < demoMaxAge && !t.Start.After(now)
+}
+
+// freshDemo clears the board an earlier demo left in dir (its embedded
+// event log) when this run does not resume that demo's timeline (other
+// -demo-users or -demo-rate, or stopped longer than demoMaxAge): a new
+// simulated company starts on an empty board, instead of on the earlier
+// company's people and calls, which nothing would ever end. It runs before
+// the log is opened, and only where a demo ran (dir holds demo.json).
+func freshDemo(dir string, users int, rate float64, now time.Time, logger *slog.Logger) error {
+	b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var t demoTimeline
+	if err == nil && json.Unmarshal(b, &t) == nil && t.fits(users, rate, now) {
+		return nil
+	}
+	for _, name := range []string{"jetstream", "wallboard-last-seq", "demo.json"} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("demo: clear the earlier demo's board: %w", err)
+		}
+	}
+	logger.Info("Demo: new settings, a fresh simulated company; the earlier demo's board was cleared", slog.String("data_dir", dir))
+	return nil
+}
+
 // loadTimeline returns the stored timeline when it fits this run, or a new
 // one (stored for next time); resumed says which.
 func loadTimeline(dir string, users int, rate float64, now time.Time) (t demoTimeline, resumed bool, err error) {
 	path := filepath.Join(dir, "demo.json")
 	b, err := os.ReadFile(path)
-	if err == nil && json.Unmarshal(b, &t) == nil &&
-		t.Users == users && t.Rate == rate && now.Sub(t.Start) < demoMaxAge && !t.Start.After(now) {
+	if err == nil && json.Unmarshal(b, &t) == nil && t.fits(users, rate, now) {
 		return t, true, nil
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

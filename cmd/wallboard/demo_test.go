@@ -1,6 +1,9 @@
 package main
 
 import (
+	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -43,5 +46,43 @@ func TestDemoTimelineResumes(t *testing.T) {
 				t.Fatalf("new timeline = %+v", got)
 			}
 		})
+	}
+}
+
+// TestFreshDemoClearsTheEarlierBoard: other settings clear the log an
+// earlier demo left; the same settings keep it; a data directory no demo
+// ran in is never touched.
+func TestFreshDemoClearsTheEarlierBoard(t *testing.T) {
+	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	logger := slog.New(slog.DiscardHandler)
+	setup := func(t *testing.T, demo bool) string {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "jetstream", "WALLBOARD"), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if demo {
+			if _, _, err := loadTimeline(dir, 48, 0.5, start); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	kept := func(dir string) bool {
+		_, err := os.Stat(filepath.Join(dir, "jetstream", "WALLBOARD"))
+		return err == nil
+	}
+	dir := setup(t, true)
+	if err := freshDemo(dir, 48, 0.5, start.Add(time.Minute), logger); err != nil || !kept(dir) {
+		t.Errorf("same settings: err %v, log kept %v; want it kept", err, kept(dir))
+	}
+	if err := freshDemo(dir, 12, 0.5, start.Add(time.Minute), logger); err != nil || kept(dir) {
+		t.Errorf("other -demo-users: err %v, log kept %v; want it cleared", err, kept(dir))
+	}
+	if _, resumed, _ := loadTimeline(dir, 12, 0.5, start.Add(time.Minute)); resumed {
+		t.Error("the cleared demo's timeline was resumed")
+	}
+	notDemo := setup(t, false)
+	if err := freshDemo(notDemo, 12, 0.5, start, logger); err != nil || !kept(notDemo) {
+		t.Errorf("no demo ran: err %v, log kept %v; want it untouched", err, kept(notDemo))
 	}
 }

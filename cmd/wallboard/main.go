@@ -102,6 +102,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // openLog opens the event log the settings name.
 func openLog(ctx context.Context, cfg settings, logger *slog.Logger) (*eventlog.Log, error) {
+	if cfg.Demo && cfg.NATSURL == "" {
+		if err := freshDemo(cfg.DataDir, cfg.DemoUsers, cfg.DemoRate, time.Now(), logger); err != nil {
+			return nil, err
+		}
+	}
 	elog, err := eventlog.Open(ctx, eventlog.Options{
 		Dir:             cfg.DataDir,
 		URL:             cfg.NATSURL,
@@ -331,42 +336,63 @@ func hashPassword(stdin io.Reader, stdout io.Writer) error {
 	return err
 }
 
-// printConfig is -print-config: the effective configuration, as YAML,
-// every secret redacted.
+// printConfig is -print-config: every setting in effect (flags, their
+// environment variables and defaults, and the configuration file), as
+// YAML keyed by the flags' names, every secret redacted.
 func printConfig(w io.Writer, cfg settings) error {
 	type effective struct {
-		Addr           string       `yaml:"addr"`
-		DataDir        string       `yaml:"data_dir"`
-		ConfigFile     string       `yaml:"config,omitempty"`
-		PublicURL      string       `yaml:"public_url,omitempty"`
-		WebhookSecrets string       `yaml:"webhook_secrets"`
-		APIToken       string       `yaml:"api_token"`
-		TLSCert        string       `yaml:"tls_cert,omitempty"`
-		TLSKey         string       `yaml:"tls_key,omitempty"`
-		TrustedProxies []string     `yaml:"trusted_proxies,omitempty"`
-		MaxConns       int          `yaml:"max_conns"`
-		MaxConnsClient int          `yaml:"max_conns_per_client"`
-		MetricsAddr    string       `yaml:"metrics_addr,omitempty"`
-		MetricsToken   string       `yaml:"metrics_token"`
-		Demo           bool         `yaml:"demo"`
-		NATSURL        string       `yaml:"nats_url,omitempty"`
-		SQSQueueURLs   []string     `yaml:"sqs_queue_urls,omitempty"`
-		SQSSigning     string       `yaml:"sqs_signing_secret"`
-		CallTTL        string       `yaml:"call_ttl"`
-		ConferenceTTL  string       `yaml:"conference_ttl"`
-		ClockSkew      string       `yaml:"clock_skew"`
-		Timezone       string       `yaml:"timezone"`
-		Authenticated  bool         `yaml:"authenticated"`
-		File           *config.File `yaml:"file,omitempty"`
+		Addr              string       `yaml:"addr"`
+		DataDir           string       `yaml:"data_dir"`
+		ConfigFile        string       `yaml:"config"`
+		WebhookSecrets    string       `yaml:"webhook_secret"`
+		APIToken          string       `yaml:"api_token"`
+		Demo              bool         `yaml:"demo"`
+		DemoUsers         int          `yaml:"demo_users"`
+		DemoRate          float64      `yaml:"demo_rate"`
+		NATSURL           string       `yaml:"nats_url"`
+		NATSCreds         string       `yaml:"nats_creds"`
+		Replicas          int          `yaml:"nats_replicas"`
+		SyncInterval      string       `yaml:"sync_interval"`
+		DedupeWindow      string       `yaml:"dedupe_window"`
+		Retention         string       `yaml:"retention"`
+		CallTTL           string       `yaml:"call_ttl"`
+		ConferenceTTL     string       `yaml:"conference_ttl"`
+		ClockSkew         string       `yaml:"clock_skew"`
+		TickPeriod        string       `yaml:"tick_period"`
+		Timezone          string       `yaml:"timezone"`
+		PublicURL         string       `yaml:"public_url"`
+		TLSCert           string       `yaml:"tls_cert"`
+		TLSKey            string       `yaml:"tls_key"`
+		TrustedProxies    []string     `yaml:"trusted_proxies"`
+		MaxConns          int          `yaml:"max_conns"`
+		MaxConnsPerClient int          `yaml:"max_conns_per_client"`
+		ReadTimeout       string       `yaml:"read_timeout"`
+		MetricsAddr       string       `yaml:"metrics_addr"`
+		MetricsToken      string       `yaml:"metrics_token"`
+		PrintConfig       bool         `yaml:"print_config"`
+		SQSQueueURLs      []string     `yaml:"sqs_queue_url"`
+		SQSEndpoint       string       `yaml:"sqs_endpoint"`
+		SQSSigning        string       `yaml:"sqs_signing_secret"`
+		LogLevel          string       `yaml:"log_level"`
+		LogFormat         string       `yaml:"log_format"`
+		ShutdownGrace     string       `yaml:"shutdown_grace"`
+		Authenticated     bool         `yaml:"authenticated"`
+		File              *config.File `yaml:"file,omitempty"`
 	}
 	e := effective{
-		Addr: cfg.Addr, DataDir: cfg.DataDir, ConfigFile: cfg.ConfigFile, PublicURL: cfg.PublicURL,
+		Addr: cfg.Addr, DataDir: cfg.DataDir, ConfigFile: cfg.ConfigFile,
 		WebhookSecrets: redact(cfg.Secrets), APIToken: redact(nonEmpty(cfg.APIToken)),
-		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, Demo: cfg.Demo, NATSURL: eventlog.RedactURLs(cfg.NATSURL),
-		SQSQueueURLs: cfg.SQSQueueURLs, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
-		CallTTL: cfg.CallTTL.String(), ConferenceTTL: cfg.ConfTTL.String(), ClockSkew: cfg.ClockSkew.String(), Timezone: cfg.DayLocation.String(), Authenticated: cfg.authenticated(),
-		MaxConns: cfg.MaxConns, MaxConnsClient: cfg.MaxConnsPerClient,
-		MetricsAddr: cfg.MetricsAddr, MetricsToken: redact(nonEmpty(cfg.MetricsToken)),
+		Demo: cfg.Demo, DemoUsers: cfg.DemoUsers, DemoRate: cfg.DemoRate,
+		NATSURL: eventlog.RedactURLs(cfg.NATSURL), NATSCreds: cfg.NATSCreds, Replicas: cfg.Replicas,
+		SyncInterval: cfg.SyncInterval.String(), DedupeWindow: cfg.DedupeWindow.String(), Retention: cfg.Retention.String(),
+		CallTTL: cfg.CallTTL.String(), ConferenceTTL: cfg.ConfTTL.String(), ClockSkew: cfg.ClockSkew.String(),
+		TickPeriod: cfg.TickPeriod.String(), Timezone: cfg.DayLocation.String(), PublicURL: cfg.PublicURL,
+		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey,
+		MaxConns: cfg.MaxConns, MaxConnsPerClient: cfg.MaxConnsPerClient, ReadTimeout: cfg.ReadTimeout.String(),
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: redact(nonEmpty(cfg.MetricsToken)), PrintConfig: cfg.PrintConfig,
+		SQSQueueURLs: cfg.SQSQueueURLs, SQSEndpoint: cfg.SQSEndpoint, SQSSigning: redact(nonEmpty(cfg.SQSSigningSecret)),
+		LogLevel: strings.ToLower(cfg.LogLevel.String()), LogFormat: cfg.LogFormat, ShutdownGrace: cfg.ShutdownGrace.String(),
+		Authenticated: cfg.authenticated(),
 	}
 	for _, p := range cfg.TrustedProxies {
 		e.TrustedProxies = append(e.TrustedProxies, p.String())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -209,5 +210,35 @@ func TestConnectionCapsAndMetricsAddress(t *testing.T) {
 	}
 	if _, err := parseSettings([]string{"-demo", "-max-conns", "0"}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "WALLBOARD_MAX_CONNS") {
 		t.Errorf("no connections allowed: %v; want an error naming WALLBOARD_MAX_CONNS", err)
+	}
+}
+
+// TestPrintConfigShowsEverySetting checks that -print-config names every
+// flag (by its name, dashes as underscores) and shows no secret.
+func TestPrintConfigShowsEverySetting(t *testing.T) {
+	var usage bytes.Buffer
+	_, _ = parseSettings([]string{"-h"}, envOf(nil), &usage)
+	env := envOf(map[string]string{"WALLBOARD_WEBHOOK_SECRET": "a-webhook-secret-never-printed", "WALLBOARD_API_TOKEN": "an-api-token-never-printed"})
+	cfg, err := parseSettings([]string{"-print-config"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := printConfig(&out, cfg); err != nil {
+		t.Fatal(err)
+	}
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(usage.String(), -1)
+	if len(flags) < 30 {
+		t.Fatalf("found %d flags in the usage, want every one:\n%s", len(flags), usage.String())
+	}
+	for _, f := range flags {
+		if key := strings.ReplaceAll(f[1], "-", "_") + ":"; !strings.Contains(out.String(), "\n"+key) && !strings.HasPrefix(out.String(), key) {
+			t.Errorf("-print-config lacks %s", key)
+		}
+	}
+	for _, secret := range []string{"a-webhook-secret-never-printed", "an-api-token-never-printed"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("-print-config shows %s", secret)
+		}
 	}
 }

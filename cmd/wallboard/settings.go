@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wallboard/wallboard/wildix/pbxsim"
 	"io"
 	"log/slog"
 	"math"
@@ -124,7 +125,7 @@ func defineFlags(fs *flag.FlagSet, e *envReader, s *settings) rawSettings {
 	raw.secret = fs.String("webhook-secret", env("WALLBOARD_WEBHOOK_SECRET", ""), "webhook secret(s), comma-separated for rotation (WALLBOARD_WEBHOOK_SECRET; or WALLBOARD_WEBHOOK_SECRET_FILE)")
 	fs.BoolVar(&s.Demo, "demo", e.bool("WALLBOARD_DEMO", false), "run the built-in simulated PBX (WALLBOARD_DEMO)")
 	fs.IntVar(&s.DemoUsers, "demo-users", e.int("WALLBOARD_DEMO_USERS", 48), "users in the simulated company (WALLBOARD_DEMO_USERS)")
-	fs.Float64Var(&s.DemoRate, "demo-rate", e.float("WALLBOARD_DEMO_RATE", 0.5), "new simulated calls per second (WALLBOARD_DEMO_RATE)")
+	fs.Float64Var(&s.DemoRate, "demo-rate", e.float("WALLBOARD_DEMO_RATE", pbxsim.DefaultRate), "new simulated calls per second (WALLBOARD_DEMO_RATE)")
 	fs.StringVar(&s.NATSURL, "nats-url", env("WALLBOARD_NATS_URL", ""), "external NATS server(s) for scale-out, comma-separated; empty = embedded (WALLBOARD_NATS_URL)")
 	fs.StringVar(&s.NATSCreds, "nats-creds", env("WALLBOARD_NATS_CREDS", ""), "NATS credentials file for -nats-url (WALLBOARD_NATS_CREDS)")
 	fs.IntVar(&s.Replicas, "nats-replicas", e.int("WALLBOARD_NATS_REPLICAS", 1), "stream replicas on an external cluster: 3 for a 3-node cluster (WALLBOARD_NATS_REPLICAS)")

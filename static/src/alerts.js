@@ -2,8 +2,10 @@
 // callers waiting and longest wait, and today's service level and abandon
 // rate, with hysteresis; a rise above what was
 // acknowledged raises an alert (and beeps, once sound is armed) until it is
-// acknowledged or snoozed.
+// acknowledged or snoozed, on any screen of the company: acknowledgements
+// and snoozes are the board's (see Alerts).
 
+import { hhmm } from "./clock.js";
 import { word } from "./words.js";
 
 const SNOOZE = 10 * 60_000;
@@ -141,16 +143,30 @@ function queueThresholds(base) {
   return m;
 }
 
-/** Alerts keeps the queues' levels and the alerts they raise. */
+/**
+ * Alerts keeps the queues' levels and shows the alerts they raise. What
+ * people did about an alert (acknowledged at a level, by whom and when;
+ * snoozed until when) is not kept here: it is the board's, shared by every
+ * screen of the company and kept across reloads and restarts, and comes
+ * with each queue row (data-acked, data-acked-by, data-acked-at,
+ * data-snoozed-until, data-snoozed-by). The buttons post it to /alerts.
+ */
 export class Alerts {
   constructor() {
-    // Per queue element id: its level, the level acknowledged, and until
-    // when its alert is snoozed. It outlives the elements, which pushes
-    // replace.
+    // Per queue element id: its level and, for the acknowledgement the row
+    // carries (by its time), the calmest level seen since (a rise above it
+    // alerts again). It outlives the elements, which pushes replace.
     this.queues = new Map();
     this.shown = "";
-    this.sound = null; // an AudioContext once the user armed sound
+    this.sound = null; // an AudioContext once sound is armed
     this.onChange = () => {}; // called when the alerts' list was rebuilt
+    const body = document.body;
+    this.canAck = body?.dataset.acknowledge === "1";
+    // A display link's page carries its token in its socket's URL: the
+    // posts are authenticated by it, as the socket is.
+    const ws = new URL(body?.dataset.ws || "/ws", location.href);
+    const display = ws.searchParams.get("display");
+    this.endpoint = display ? `/alerts?display=${encodeURIComponent(display)}` : "/alerts";
   }
 
   /**
@@ -166,22 +182,35 @@ export class Alerts {
       const name = el.dataset.queue;
       const t = configured.get(`${el.dataset.company || ""}\n${name}`) || configured.get(`\n${name}`) || base;
       seen.add(el.id);
-      const st = this.queues.get(el.id) || { level: "ok", waitLevel: "ok", rateLevel: "ok", acked: "ok", snoozed: 0 };
+      const st = this.queues.get(el.id) || { level: "ok", waitLevel: "ok", rateLevel: "ok", ackKey: "", floor: 0 };
       const wait = el.dataset.oldest ? (now - Date.parse(el.dataset.oldest)) / 1000 : 0;
-      st.waitLevel = nextLevel(st.waitLevel, Number(el.dataset.waiting) || 0, wait, t);
-      st.rateLevel = nextRateLevel(st.rateLevel, rateOf(el.dataset.sl), rateOf(el.dataset.abandon), t);
+      st.waitLevel = nextLevel(st.waitLevel || "ok", Number(el.dataset.waiting) || 0, wait, t);
+      st.rateLevel = nextRateLevel(st.rateLevel || "ok", rateOf(el.dataset.sl), rateOf(el.dataset.abandon), t);
       const level = RANK[st.rateLevel] > RANK[st.waitLevel] ? st.rateLevel : st.waitLevel;
+      const d = el.dataset;
+      const ackKey = d.acked ? `${d.acked}@${d.ackedAt || ""}` : "";
+      if (ackKey !== st.ackKey) {
+        st.ackKey = ackKey;
+        st.floor = RANK[d.acked] || 0;
+      }
       // Once calmer than what was acknowledged, a new rise alerts again.
-      if (RANK[level] < RANK[st.acked]) st.acked = level;
-      if (RANK[level] > RANK[st.level] && RANK[level] > RANK[st.acked] && now >= st.snoozed && !el.hidden) {
+      st.floor = Math.min(st.floor, RANK[level]);
+      st.snoozed = d.snoozedUntil ? Date.parse(d.snoozedUntil) : 0;
+      if (RANK[level] > RANK[st.level] && RANK[level] > st.floor && now >= st.snoozed && !el.hidden) {
         this.beep(RANK[level]);
       }
       st.level = level;
       st.name = name;
-      st.oldest = el.dataset.oldest || "";
+      st.company = d.company || "";
+      st.oldest = d.oldest || "";
       st.hidden = el.hidden;
+      st.acked = d.acked || "";
+      st.ackedBy = d.ackedBy || "";
+      st.ackedAt = d.ackedAt || "";
+      st.snoozedBy = d.snoozedBy || "";
+      st.snoozedUntil = d.snoozedUntil || "";
       this.queues.set(el.id, st);
-      if (el.dataset.level !== level) el.dataset.level = level;
+      if (d.level !== level) d.level = level;
       const w = el.querySelector("[data-level-word]");
       if (w && w.textContent !== levelWord(level)) w.textContent = levelWord(level);
     }
@@ -190,17 +219,26 @@ export class Alerts {
   }
 
   // list shows the queues whose level is above what was acknowledged and
-  // that are not snoozed. It rebuilds the list only when that set changes,
-  // so that focus stays on its buttons and screen readers hear each alert
-  // once.
+  // that are not snoozed, then, quietly, those whose alert someone
+  // acknowledged or snoozed (who, and when). It rebuilds the list only when
+  // that changes, so that focus stays on its buttons and screen readers
+  // hear each alert once.
   list(now) {
     const box = document.getElementById("alerts");
     if (!box) return;
-    const active = [...this.queues].filter(([, st]) => !st.hidden && RANK[st.level] > RANK[st.acked] && now >= st.snoozed);
-    const key = active.map(([id, st]) => `${id}:${st.level}`).join(" ");
+    const entries = [];
+    for (const [id, st] of this.queues) {
+      if (st.hidden || st.level === "ok") continue;
+      const snoozed = now < st.snoozed;
+      const kind = snoozed ? "snoozed" : RANK[st.level] > st.floor ? "active" : st.acked ? "acked" : "";
+      if (kind) entries.push({ id, st, kind });
+    }
+    const order = { active: 0, acked: 1, snoozed: 2 };
+    entries.sort((a, b) => order[a.kind] - order[b.kind]);
+    const key = entries.map(({ id, st, kind }) => `${id}:${st.level}:${kind}:${st.ackedAt}:${st.snoozedUntil}`).join(" ");
     if (key === this.shown) return;
     this.shown = key;
-    box.replaceChildren(...active.map(([, st]) => this.item(st)));
+    box.replaceChildren(...entries.map(({ st, kind }) => (kind === "active" ? this.item(st) : this.note(st, kind))));
     this.onChange();
   }
 
@@ -216,16 +254,45 @@ export class Alerts {
       since.dataset.since = st.oldest;
       item.append(word("longest"), since);
     }
+    if (!this.canAck) return item;
     const ack = button(word("acknowledge"), word("acknowledgeQueue", { queue: st.name }), () => {
-      st.acked = st.level;
+      st.floor = RANK[st.level]; // at once here; the board tells every screen
       this.list(Date.now());
+      this.post(st, { action: "ack", level: st.level });
     });
     const snooze = button(word("snooze"), word("snoozeQueue", { queue: st.name }), () => {
       st.snoozed = Date.now() + SNOOZE;
       this.list(Date.now());
+      this.post(st, { action: "snooze", minutes: String(SNOOZE / 60_000) });
     });
     item.append(ack, snooze);
     return item;
+  }
+
+  // note is an alert someone acknowledged or snoozed: who, and when.
+  note(st, kind) {
+    const item = document.createElement("div");
+    item.dataset.alertNote = kind;
+    item.dataset.testid = `alert-${kind}`;
+    const by = kind === "snoozed" ? st.snoozedBy : st.ackedBy;
+    const time = hhmm(kind === "snoozed" ? st.snoozedUntil || st.snoozed : st.ackedAt);
+    const key = kind === "snoozed" ? (by ? "snoozedBy" : "snoozedUntil") : by ? "acknowledgedBy" : "acknowledgedAt";
+    item.textContent = word(key, { level: levelWord(st.level), queue: st.name, by, time });
+    return item;
+  }
+
+  // post tells the board; if it cannot, the alert comes back on the next
+  // second's check (the row never said it was acknowledged).
+  async post(st, fields) {
+    const form = new URLSearchParams({ queue: st.name, company: st.company, ...fields });
+    try {
+      const res = await fetch(this.endpoint, { method: "POST", body: form, credentials: "same-origin" });
+      if (res.ok) return;
+    } catch {
+      // offline: fall through
+    }
+    st.ackKey = "\u0000"; // forget the local acknowledgement at the next check
+    st.snoozed = 0;
   }
 
   beep(times) {
@@ -247,9 +314,17 @@ export class Alerts {
   /**
    * armSound wires the sound button. Sound needs a click first: browsers
    * only start audio after a gesture, and a wall board should not start
-   * beeping by surprise.
+   * beeping by surprise. A display link configured with sound: true arms
+   * it on load (data-sound on <body>), which works where the browser
+   * allows audio without a gesture (Chromium started with
+   * --autoplay-policy=no-user-gesture-required); elsewhere the button stays
+   * "Sound off" for a click.
    */
   armSound(buttonEl) {
+    const show = () => {
+      buttonEl?.setAttribute("aria-pressed", String(this.sound !== null));
+      if (buttonEl) buttonEl.textContent = this.sound ? word("soundOn") : word("soundOff");
+    };
     buttonEl?.addEventListener("click", () => {
       if (this.sound) {
         this.sound.close();
@@ -258,9 +333,14 @@ export class Alerts {
         this.sound = new AudioContext();
         this.beep(1);
       }
-      buttonEl.setAttribute("aria-pressed", String(this.sound !== null));
-      buttonEl.textContent = this.sound ? word("soundOn") : word("soundOff");
+      show();
     });
+    if (document.body?.dataset.sound === "1" && typeof AudioContext === "function") {
+      const ctx = new AudioContext();
+      if (ctx.state === "running") this.sound = ctx;
+      else ctx.close();
+      show();
+    }
   }
 }
 

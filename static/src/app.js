@@ -45,7 +45,7 @@ import { loadWords } from "./words.js";
 export { DEFAULT_THRESHOLDS, nextLevel, nextRateLevel, withOverrides } from "./alerts.js";
 export { duration } from "./clock.js";
 export { fold } from "./filters.js";
-export { fitTiles, share } from "./pages.js";
+export { fitTiles, paginate, share } from "./pages.js";
 
 const DEFAULT_ROTATE = 15; // seconds per TV page
 
@@ -132,7 +132,7 @@ function render() {
     tickDue = false;
     alerts.levels(now);
     tickDurations(at);
-    tickClock(now);
+    tickClock(at); // the clock stops with the timers while not live
   } else if (!changes.empty) {
     for (const el of changes.elements) tickDurations(at, el);
     if ([...changes.lists].some((l) => l?.id === "queues")) alerts.levels(now);

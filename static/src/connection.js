@@ -11,6 +11,7 @@
 export const LIVE_WINDOW = 45_000;
 export const STALE_AFTER = 30_000;
 export const NOT_LIVE_NOTICE = 3_000;
+const SESSION_ENDED = 4401; // hub.CloseEnded
 const CONNECT_TIMEOUT = 10_000; // a socket still connecting after this is abandoned
 // The backoff stays short: a board that is back must look live within two
 // seconds. Its jitter spreads the reconnections of a building full of TVs
@@ -38,6 +39,9 @@ export class Connection {
     this.lostAt = Date.now(); // when the view stopped being live
     // What the page shows dates from its render until a frame arrives.
     this.dataAt = performance.timeOrigin || Date.now();
+    this.leaving = false;
+    addEventListener("beforeunload", () => (this.leaving = true));
+    addEventListener("pageshow", () => (this.leaving = false));
   }
 
   connect() {
@@ -53,9 +57,19 @@ export class Connection {
       this.lastFrame = this.dataAt = Date.now();
       this.onFrame(String(ev.data));
     };
-    sock.onclose = () => {
+    sock.onclose = (ev) => {
       if (sock !== this.ws) return;
       this.ws = null;
+      // 4401: the session this page was opened with ended (logged out,
+      // expired). Reconnecting cannot help; reloading reaches the login
+      // form, and after it this page again.
+      if (ev.code === SESSION_ENDED) {
+        this.onChange();
+        // Not while this tab is leaving: its own logout is on its way to
+        // the login form already.
+        if (!this.leaving) location.reload();
+        return;
+      }
       // 1012 (restart) and 1013 (too slow) ask us to come back: start over.
       this.retry();
       this.onChange();

@@ -74,13 +74,44 @@ function setPager(name, page, pages, more, none = false) {
   if (p.hidden !== (pages <= 1)) p.hidden = pages <= 1;
 }
 
+/**
+ * paginate puts items of the given heights (px, in order) on pages of at
+ * most room pixels, gap between items, each page holding at least one: it
+ * returns each item's page.
+ */
+export function paginate(heights, room, gap) {
+  const out = [];
+  let page = 0;
+  let used = 0;
+  for (const h of heights) {
+    if (used > 0 && used + gap + h > room) {
+      page++;
+      used = 0;
+    }
+    used += (used > 0 ? gap : 0) + h;
+    out.push(page);
+  }
+  return out;
+}
+
 // pageItems shows page `step mod pages` of the visible items, perPage to a
-// page, and returns the page shown and the page count.
-function pageItems(items, perPage, step) {
+// page (or by byItem, each visible item's page, when it fits their count),
+// and returns the page shown and the page count.
+function pageItems(items, perPage, step, byItem = null) {
   const shown = items.filter((el) => !el.hidden);
   if (perPage <= 0) {
     shown.forEach((el) => setOff(el, true));
     return { page: 0, pages: shown.length > 0 ? 2 : 1, more: shown.length, none: true };
+  }
+  if (byItem && byItem.length === shown.length && shown.length > 0) {
+    const pages = byItem[byItem.length - 1] + 1;
+    const page = step % pages;
+    let on = 0;
+    shown.forEach((el, i) => {
+      setOff(el, byItem[i] !== page);
+      if (byItem[i] === page) on++;
+    });
+    return { page, pages, more: shown.length - on };
   }
   const pages = Math.max(1, Math.ceil(shown.length / Math.max(1, perPage)));
   const page = step % pages;
@@ -216,22 +247,42 @@ export class TVLayout {
       const want = [];
       const slot = [];
       const gap = [];
+      const heights = [];
       let listsHeight = 0;
       lists.forEach((l, i) => {
         const items = l ? [...l.children].filter((el) => !el.hidden) : [];
         want[i] = items.length;
-        const heights = items.filter((el) => !el.hasAttribute("data-off")).map((el) => el.offsetHeight);
-        slot[i] = Math.max(...heights, 1);
         gap[i] = l ? parseFloat(getComputedStyle(l).rowGap) || 0 : 0;
         listsHeight += l ? l.offsetHeight : 0;
       });
+      // Every item's own height (all shown for one layout, then put back):
+      // a list holds as many items as fit, not as many as its tallest
+      // would allow.
+      const off = lists.map((l) => (l ? [...l.children].filter((el) => !el.hidden && el.hasAttribute("data-off")) : []));
+      off.flat().forEach((el) => setOff(el, false));
+      lists.forEach((l, i) => {
+        heights[i] = l ? [...l.children].filter((el) => !el.hidden).map((el) => el.offsetHeight) : [];
+        const sorted = [...heights[i]].sort((a, b) => a - b);
+        slot[i] = Math.max(sorted[Math.floor(sorted.length / 2)] || 0, 1); // a typical item
+      });
+      off.flat().forEach((el) => setOff(el, true));
       const pagerCost = document.querySelector("[data-pager]")?.scrollHeight || 0;
       const space = side.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (used - listsHeight);
-      this.sideCaps = { got: share(space, want, slot, gap, pagerCost + gapSide), slot };
+      const got = share(space, want, slot, gap, pagerCost + gapSide);
+      // Each list's pixels: what its share of typical items takes; its
+      // pages are filled item by item within them, in order.
+      const pages = heights.map((hs, i) => {
+        if (got[i] === 0) return null;
+        const room = got[i] * slot[i] + (got[i] - 1) * gap[i];
+        const p = paginate(hs, room, gap[i]);
+        // Pages after all: the pager needs its room too.
+        return p[p.length - 1] > 0 && got[i] === want[i] ? paginate(hs, room - pagerCost - gapSide, gap[i]) : p;
+      });
+      this.sideCaps = { got, slot, pages };
     }
     lists.forEach((l, i) => {
       if (!l) return;
-      const { page, pages, more, none } = pageItems([...l.children], this.sideCaps.got[i], this.step);
+      const { page, pages, more, none } = pageItems([...l.children], this.sideCaps.got[i], this.step, this.sideCaps.pages[i]);
       setPager(SIDE_LISTS[i], page, pages, more, none);
     });
   }

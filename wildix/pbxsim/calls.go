@@ -69,6 +69,23 @@ func (s *Sim) callArrival() {
 	s.startCall()
 }
 
+// A surge is what turns a real queue amber and red now and then (a
+// campaign, an outage at a customer): now and then one queue receives a
+// burst of callers within a minute or two, on top of the usual arrivals.
+const surgeEvery = 25 * time.Minute // mean time between surges
+
+func (s *Sim) surgeGap() time.Duration { return s.exp(1 / surgeEvery.Seconds()) }
+
+// surge sends a burst of callers to one queue and schedules the next surge.
+func (s *Sim) surge() {
+	s.after(s.surgeGap(), s.surge)
+	q := s.queues[s.rng.IntN(len(s.queues))]
+	n := 5 + s.rng.IntN(6)
+	for range n {
+		s.after(s.between(0, 90*time.Second), func() { s.queueCall(q) })
+	}
+}
+
 // startCall places one call, inbound (often through a queue), internal or
 // outbound, if the users it needs are free.
 func (s *Sim) startCall() {
@@ -169,7 +186,18 @@ func (s *Sim) inboundCall() {
 		})
 		return
 	}
-	s.queueWait(c, f, s.between(2*time.Second, 40*time.Second))
+	s.queueWait(c, f, s.between(3*time.Second, 15*time.Second))
+}
+
+// queueCall is an external caller dialling queue q's number.
+func (s *Sim) queueCall(q *queue) {
+	t := trunks[s.rng.IntN(len(trunks))]
+	f := &flow{caller: s.remote(true), destination: t.did, direction: "INBOUND", status: flowRinging}
+	c := s.newCall(f)
+	c.trunk, c.trunkDir, c.service = &t.name, ptr("incoming"), &t.did
+	c.queue = q
+	s.begin(c)
+	s.queueWait(c, f, s.between(3*time.Second, 15*time.Second))
 }
 
 // queueWait lets an inbound call wait in its queue for wait, then offers it

@@ -33,12 +33,12 @@ func ExampleSim_Next() {
 	}
 	// Output:
 	// 96 initial presence events
-	// 09:00:01 call:live:progress
+	// 09:00:01 call:start CONNECTING
+	// 09:00:01 presence:telephony 239 talking
+	// 09:00:01 call:update CONNECTING
 	// 09:00:02 call:start CONNECTING
 	// 09:00:02 call:live:progress
-	// 09:00:02 call:live:progress
-	// 09:00:02 call:live:completed
-	// 09:00:03 call:start CONNECTING
+	// 09:00:03 call:live:progress
 }
 
 // Run paces the simulation in real time and Poster delivers each event as

@@ -38,7 +38,7 @@ const (
 	DefaultIntegrationID = "sim001"
 	DefaultPBX           = "0000000a1b2c"
 	DefaultUsers         = 48
-	DefaultRate          = 0.5
+	DefaultRate          = 0.12
 )
 
 // Sim is a simulated Wildix company. It is not safe for concurrent use.
@@ -109,6 +109,7 @@ func New(opts Options) *Sim {
 		s.after(s.between(0, 4*time.Second), s.startCall)
 	}
 	s.after(s.exp(opts.Rate), s.callArrival)
+	s.after(s.surgeGap(), s.surge)
 	s.after(s.exp(opts.Rate/4), s.presenceChange)
 	s.after(s.exp(opts.Rate/30), s.conferenceArrival)
 	s.after(s.exp(opts.Rate/20), s.chatMessage)
