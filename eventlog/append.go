@@ -48,10 +48,9 @@ const (
 	maxBatchBytes = 4 << 20
 	// queueLen is how many appends may wait for the writer.
 	queueLen = 4 * maxBatch
-	// maxGather and gatherFraction bound how long the writer of a log that
-	// syncs itself waits for the appends of a group (see gatherMore).
-	maxGather      = time.Millisecond
-	gatherFraction = 2
+	// maxGather bounds how long the writer of a log that syncs itself
+	// waits for the appends of a group (see gatherMore).
+	maxGather = 2 * time.Millisecond
 	// writeTimeout bounds one write.
 	writeTimeout = 5 * time.Second
 	// healthAfter is how long a write may wait before an embedded log asks
@@ -186,11 +185,11 @@ func (l *Log) writeLoop() {
 // during a write is written next while those it answered come back during
 // that next write: senders split into cohorts that take turns, each waiting
 // for two syncs instead of one (one cohort of 16 senders becomes two of 8,
-// or one of 1 and one of 15). The wait is bounded by maxGather and by a fraction of
-// the previous write's time, so it never costs more than a part of what a
-// write costs anyway; a lone sender (expect 1) never waits.
+// or one of 1 and one of 15). The wait is bounded by maxGather and by the
+// previous write's time, so it never costs an append more than the write it
+// would otherwise have waited for; a lone sender (expect 1) never waits.
 func (l *Log) gatherMore(batch []*appendReq, size, expect int, lastWrite time.Duration) ([]*appendReq, int) {
-	t := time.NewTimer(min(maxGather, lastWrite/gatherFraction))
+	t := time.NewTimer(min(maxGather, lastWrite))
 	defer t.Stop()
 	for len(batch) < expect && len(batch) < maxBatch && size < maxBatchBytes {
 		select {
