@@ -135,6 +135,16 @@ func connect(b *testing.B, url string, n int, r *readers, origin string) []*webs
 	return conns
 }
 
+// await waits for every client to have a change, failing the benchmark
+// rather than hanging when one never does.
+func await(b *testing.B, done chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		b.Fatal("a client never received the change")
+	}
+}
+
 // reportLatency reports p50 and p99 of lat in microseconds.
 func reportLatency(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
@@ -173,7 +183,7 @@ func benchWebhookToClients(b *testing.B, n int, syncAlways bool) {
 		done := r.expect(`data-telephony="`+status+`"`, n)
 		start := time.Now()
 		postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
-		<-done
+		await(b, done)
 		lat = append(lat, time.Since(start))
 	}
 	reportLatency(b, lat)
@@ -190,6 +200,8 @@ func BenchmarkBroadcastFloor_100(b *testing.B) { benchBroadcastFloor(b, 100) }
 func benchBroadcastFloor(b *testing.B, n int) {
 	var mu sync.Mutex
 	var conns []*websocket.Conn
+	var joined sync.WaitGroup // every connection is in conns before the first POST
+	joined.Add(n)
 	var up websocket.Upgrader // the default same-origin check
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
@@ -200,6 +212,7 @@ func benchBroadcastFloor(b *testing.B, n int) {
 		mu.Lock()
 		conns = append(conns, c)
 		mu.Unlock()
+		joined.Done()
 	})
 	frame := bytes.Repeat([]byte("x"), 700) // about the size of a tile push
 	mux.HandleFunc("/webhooks/wildix", func(w http.ResponseWriter, r *http.Request) {
@@ -215,6 +228,7 @@ func benchBroadcastFloor(b *testing.B, n int) {
 	defer srv.Close()
 	r := &readers{}
 	clientConns := connect(b, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", n, r, srv.URL)
+	joined.Wait()
 	defer func() {
 		for _, c := range clientConns {
 			c.Close()
@@ -231,7 +245,7 @@ func benchBroadcastFloor(b *testing.B, n int) {
 		done := r.expect(`"status":"`+status+`"`, n)
 		start := time.Now()
 		postBody(b, client, srv.URL+"/webhooks/wildix", body, "")
-		<-done
+		await(b, done)
 		lat = append(lat, time.Since(start))
 	}
 	reportLatency(b, lat)
