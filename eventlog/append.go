@@ -169,7 +169,7 @@ func (l *Log) writeLoop() {
 			}
 		}
 		if l.groupSync && len(batch) < expect {
-			batch, size = l.gatherMore(batch, size, expect, lastWrite)
+			batch = l.gatherMore(batch, size, expect, lastWrite)
 		}
 		start := time.Now()
 		l.write(batch)
@@ -188,7 +188,7 @@ func (l *Log) writeLoop() {
 // or one of 1 and one of 15). The wait is bounded by maxGather and by the
 // previous write's time, so it never costs an append more than the write it
 // would otherwise have waited for; a lone sender (expect 1) never waits.
-func (l *Log) gatherMore(batch []*appendReq, size, expect int, lastWrite time.Duration) ([]*appendReq, int) {
+func (l *Log) gatherMore(batch []*appendReq, size, expect int, lastWrite time.Duration) []*appendReq {
 	t := time.NewTimer(min(maxGather, lastWrite))
 	defer t.Stop()
 	for len(batch) < expect && len(batch) < maxBatch && size < maxBatchBytes {
@@ -197,12 +197,12 @@ func (l *Log) gatherMore(batch []*appendReq, size, expect int, lastWrite time.Du
 			batch = append(batch, r)
 			size += r.size
 		case <-t.C:
-			return batch, size
+			return batch
 		case <-l.stop:
-			return batch, size
+			return batch
 		}
 	}
-	return batch, size
+	return batch
 }
 
 // write stores batch durably and answers every request in it.
