@@ -214,6 +214,8 @@ type Log struct {
 	// mark records the highest seq stored (embedded mode); lost is what
 	// Open found missing.
 	mark *mark
+	// tail flushes what each write added (groupSync; the writer's own).
+	tail *tail
 	lost []Range
 
 	disconnects atomic.Uint64
@@ -278,6 +280,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 			l.stopServer()
 			return nil, err
 		}
+		l.tail = newTail(opts.Dir, opts.Stream, l.mark)
 		// After a storage fault the server is restarted in-process: the
 		// connection reaches the new one through l.emb, promptly.
 		connOpts = append(connOpts, nats.InProcessServer(l.emb),
@@ -500,6 +503,9 @@ func (l *Log) Close() error {
 		<-l.closed
 		l.stopServer()
 		l.mark.close()
+		if l.tail != nil {
+			l.tail.close()
+		}
 	})
 	return nil
 }

@@ -1,8 +1,12 @@
 package eventlog
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,4 +28,118 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// tail flushes what a write adds to the log: the stream's newest message
+// block, the block before it and the directory when the server started a
+// new one, and the mark. That is everything a single-replica file stream
+// writes for an append (its index files are rebuilt from the blocks), and
+// flushing those files alone, unlike syncfs, does not wait for what other
+// programs have written to the same file system. When a file it expects is
+// missing it falls back to syncfs.
+type tail struct {
+	dir   string   // the stream's message blocks
+	index uint64   // the newest block's index, 0 before the first flush
+	blk   *os.File // the newest block, nil before the first flush
+	mark  *os.File // nil: none
+}
+
+func newTail(dir, stream string, mark *mark) *tail {
+	t := &tail{dir: filepath.Join(dir, "jetstream", "$G", "streams", stream, "msgs")}
+	if mark != nil {
+		t.mark = mark.f
+	}
+	return t
+}
+
+// sync flushes the files; where they are not as expected, the file system.
+func (t *tail) sync(dir string) error {
+	if err := t.syncFiles(); err != nil {
+		t.close()
+		return syncDir(dir)
+	}
+	return nil
+}
+
+func (t *tail) syncFiles() error {
+	newBlock := false
+	if t.blk == nil || t.gone() {
+		if err := t.openNewest(); err != nil {
+			return err
+		}
+		newBlock = true
+	}
+	// A block the server started since the last flush: the one before it
+	// holds the first appends of this write.
+	for {
+		next, err := os.Open(filepath.Join(t.dir, strconv.FormatUint(t.index+1, 10)+".blk"))
+		if err != nil {
+			break
+		}
+		err = unix.Fdatasync(int(t.blk.Fd()))
+		t.blk.Close()
+		t.blk, t.index, newBlock = next, t.index+1, true
+		if err != nil {
+			return err
+		}
+	}
+	if err := unix.Fdatasync(int(t.blk.Fd())); err != nil {
+		return err
+	}
+	if newBlock {
+		d, err := os.Open(t.dir)
+		if err != nil {
+			return err
+		}
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if t.mark != nil {
+		return unix.Fdatasync(int(t.mark.Fd()))
+	}
+	return nil
+}
+
+// gone reports whether the open block was removed (expired).
+func (t *tail) gone() bool {
+	var st unix.Stat_t
+	return unix.Fstat(int(t.blk.Fd()), &st) != nil || st.Nlink == 0
+}
+
+// openNewest opens the block with the highest index.
+func (t *tail) openNewest() error {
+	t.close()
+	entries, err := os.ReadDir(t.dir)
+	if err != nil {
+		return err
+	}
+	var newest uint64
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".blk")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseUint(name, 10, 64); err == nil && n > newest {
+			newest = n
+		}
+	}
+	if newest == 0 {
+		return errors.New("no message block")
+	}
+	f, err := os.Open(filepath.Join(t.dir, strconv.FormatUint(newest, 10)+".blk"))
+	if err != nil {
+		return err
+	}
+	t.blk, t.index = f, newest
+	return nil
+}
+
+func (t *tail) close() {
+	if t.blk != nil {
+		t.blk.Close()
+		t.blk = nil
+	}
 }

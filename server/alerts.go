@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -123,9 +122,7 @@ func (s *Server) handleAlert(c echo.Context) error {
 		s.logger.Error("Cannot store an alert acknowledgement", slog.Any("error", err))
 		return errorJSON(c, http.StatusServiceUnavailable, "The acknowledgement could not be stored; please retry.")
 	}
-	wctx, cancel := context.WithTimeout(ctx, s.cfg.ApplyWait)
-	_ = s.state.waitApplied(wctx, seq)
-	cancel()
+	_ = s.state.waitApplied(ctx, seq, s.cfg.ApplyWait)
 	s.logger.Info("Alert "+a.Action, slog.String("company", a.Company), slog.String("queue", a.Queue), slog.String("by", v.name))
 	return c.NoContent(http.StatusNoContent)
 }

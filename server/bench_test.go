@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,31 +51,27 @@ func postBody(b *testing.B, client *http.Client, url string, body []byte, sig st
 }
 
 // BenchmarkIngest is the whole webhook path: verify, decode, append with an
-// fsync, apply, 2xx. Each request carries a distinct event.
+// fsync, apply, 2xx, at loadSenders concurrent senders. Each request carries
+// a distinct event that changes the board.
 func BenchmarkIngest(b *testing.B) { benchIngest(b, true) }
 
 // BenchmarkIngest_SyncInterval is the same with the log fsyncing on an
-// interval (-sync-interval) instead of on every append.
+// interval (-sync-interval) instead of before every answer.
 func BenchmarkIngest_SyncInterval(b *testing.B) { benchIngest(b, false) }
 
 func benchIngest(b *testing.B, syncAlways bool) {
 	h := benchServer(b, syncAlways)
-	url := h.http.URL + "/webhooks/wildix"
-	var n atomic.Int64
-	b.SetParallelism(4)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		client := h.http.Client()
-		for pb.Next() {
-			i := n.Add(1)
-			body := telephonyEvent(testCompany, "1001", "talking", ms(time.Duration(i)*time.Millisecond))
-			postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
-		}
-	})
+	before := h.log.Stats()
+	sendLoad(b, h.http.URL+"/webhooks/wildix")
+	if after := h.log.Stats(); syncAlways && after.Syncs > before.Syncs {
+		syncs := float64(after.Syncs - before.Syncs)
+		b.ReportMetric(float64(b.N)/syncs, "webhooks/fsync")
+		b.ReportMetric(float64((after.SyncTime-before.SyncTime).Microseconds())/syncs, "fsync-µs")
+	}
 }
 
 // BenchmarkIngestFloor is a bare echo handler that reads the body and
-// answers 200: the floor for BenchmarkIngest.
+// answers 200: the floor for BenchmarkIngest, under the same load.
 func BenchmarkIngestFloor(b *testing.B) {
 	e := echo.New()
 	e.POST("/webhooks/wildix", func(c echo.Context) error {
@@ -88,18 +83,7 @@ func BenchmarkIngestFloor(b *testing.B) {
 	})
 	srv := httptest.NewServer(e)
 	defer srv.Close()
-	url := srv.URL + "/webhooks/wildix"
-	var n atomic.Int64
-	b.SetParallelism(4)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		client := srv.Client()
-		for pb.Next() {
-			i := n.Add(1)
-			body := telephonyEvent(testCompany, "1001", "talking", ms(time.Duration(i)*time.Millisecond))
-			postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
-		}
-	})
+	sendLoad(b, srv.URL+"/webhooks/wildix")
 }
 
 // readers count, for each published change, the clients that received it.
@@ -152,6 +136,16 @@ func connect(b *testing.B, url string, n int, r *readers, origin string) []*webs
 	return conns
 }
 
+// await waits for every client to have a change, failing the benchmark
+// rather than hanging when one never does.
+func await(b *testing.B, done chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		b.Fatal("a client never received the change")
+	}
+}
+
 // reportLatency reports p50 and p99 of lat in microseconds.
 func reportLatency(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
@@ -160,10 +154,17 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 }
 
 // BenchmarkWebhookToClients_1000 is the latency from posting a webhook to
-// the moment the last of 1,000 connected browsers has the change.
-func BenchmarkWebhookToClients_1000(b *testing.B) {
-	const n = 1000
-	h := benchServer(b, false)
+// the moment the last of 1,000 connected browsers has the change, on a log
+// that fsyncs on an interval.
+func BenchmarkWebhookToClients_1000(b *testing.B) { benchWebhookToClients(b, 1000, false) }
+
+// BenchmarkWebhookToClients_100 is the same for 100 browsers with the
+// default durability: the webhook is answered and the change pushed only
+// once it is on disk.
+func BenchmarkWebhookToClients_100(b *testing.B) { benchWebhookToClients(b, 100, true) }
+
+func benchWebhookToClients(b *testing.B, n int, syncAlways bool) {
+	h := benchServer(b, syncAlways)
 	r := &readers{}
 	conns := connect(b, "ws"+strings.TrimPrefix(h.http.URL, "http")+"/ws?view=board", n, r, h.http.URL)
 	defer func() {
@@ -183,7 +184,7 @@ func BenchmarkWebhookToClients_1000(b *testing.B) {
 		done := r.expect(`data-telephony="`+status+`"`, n)
 		start := time.Now()
 		postBody(b, client, url, body, wildix.Sign([]byte(testSecret), body))
-		<-done
+		await(b, done)
 		lat = append(lat, time.Since(start))
 	}
 	reportLatency(b, lat)
@@ -192,10 +193,16 @@ func BenchmarkWebhookToClients_1000(b *testing.B) {
 // BenchmarkBroadcastFloor_1000 is the floor for the above: a minimal
 // gorilla loop that, on a POST, writes one prepared frame to 1,000
 // connections, timed the same way.
-func BenchmarkBroadcastFloor_1000(b *testing.B) {
-	const n = 1000
+func BenchmarkBroadcastFloor_1000(b *testing.B) { benchBroadcastFloor(b, 1000) }
+
+// BenchmarkBroadcastFloor_100 is the floor for BenchmarkWebhookToClients_100.
+func BenchmarkBroadcastFloor_100(b *testing.B) { benchBroadcastFloor(b, 100) }
+
+func benchBroadcastFloor(b *testing.B, n int) {
 	var mu sync.Mutex
 	var conns []*websocket.Conn
+	var joined sync.WaitGroup // every connection is in conns before the first POST
+	joined.Add(n)
 	var up websocket.Upgrader // the default same-origin check
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
@@ -206,6 +213,7 @@ func BenchmarkBroadcastFloor_1000(b *testing.B) {
 		mu.Lock()
 		conns = append(conns, c)
 		mu.Unlock()
+		joined.Done()
 	})
 	frame := bytes.Repeat([]byte("x"), 700) // about the size of a tile push
 	mux.HandleFunc("/webhooks/wildix", func(w http.ResponseWriter, r *http.Request) {
@@ -221,6 +229,7 @@ func BenchmarkBroadcastFloor_1000(b *testing.B) {
 	defer srv.Close()
 	r := &readers{}
 	clientConns := connect(b, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", n, r, srv.URL)
+	joined.Wait()
 	defer func() {
 		for _, c := range clientConns {
 			c.Close()
@@ -237,7 +246,7 @@ func BenchmarkBroadcastFloor_1000(b *testing.B) {
 		done := r.expect(`"status":"`+status+`"`, n)
 		start := time.Now()
 		postBody(b, client, srv.URL+"/webhooks/wildix", body, "")
-		<-done
+		await(b, done)
 		lat = append(lat, time.Since(start))
 	}
 	reportLatency(b, lat)

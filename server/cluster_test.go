@@ -142,7 +142,7 @@ func TestClusterConverges(t *testing.T) {
 	t.Logf("%d events posted (%d distinct stored), board seq %d, NATS node 1 killed after event %d", len(events), stored, want.Seq(), half)
 	wantBytes, _ := want.MarshalBinary()
 	for i, n := range nodes {
-		if err := n.srv.state.waitApplied(contextTimeout(t, 30*time.Second), last); err != nil {
+		if err := n.srv.state.waitApplied(t.Context(), last, 30*time.Second); err != nil {
 			t.Fatalf("node %d did not apply the whole log: %v", i, err)
 		}
 		var got []byte

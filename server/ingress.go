@@ -78,9 +78,27 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		s.logger.Error("Cannot store webhook", slog.Any("error", err))
 		return errorJSON(c, http.StatusServiceUnavailable, "The event could not be stored; please retry.")
 	case res.Ignored:
-		return c.JSON(http.StatusAccepted, ingressResponse{Status: "ignored: unknown event type"})
+		return c.JSONBlob(http.StatusAccepted, answerIgnored)
+	case res.Duplicate:
+		return c.JSONBlob(http.StatusOK, answerDuplicate)
 	}
-	return c.JSON(http.StatusOK, ingressResponse{Status: "accepted", Duplicate: res.Duplicate})
+	return c.JSONBlob(http.StatusOK, answerAccepted)
+}
+
+// The 2xx answers, encoded once (as c.JSON would encode them, newline
+// included): every accepted webhook gets one.
+var (
+	answerAccepted  = answer(ingressResponse{Status: "accepted"})
+	answerDuplicate = answer(ingressResponse{Status: "accepted", Duplicate: true})
+	answerIgnored   = answer(ingressResponse{Status: "ignored: unknown event type"})
+)
+
+func answer(r ingressResponse) []byte {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
 }
 
 // rejectionLogInterval is how often each kind of refused webhook may be
@@ -260,9 +278,7 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 	// for the local board to apply it gives the sender read-your-writes on
 	// this node; it is bounded so that a slow consumer cannot delay the
 	// answer past the PBX's timeout.
-	wctx, cancel := context.WithTimeout(ctx, s.cfg.ApplyWait)
-	_ = s.state.waitApplied(wctx, seq)
-	cancel()
+	_ = s.state.waitApplied(ctx, seq, s.cfg.ApplyWait)
 
 	if dup {
 		s.metrics.countEvent(transport, typ, outcomeDuplicate)

@@ -79,8 +79,10 @@ func (s *state) advance(seq uint64) {
 	s.moved = make(chan struct{})
 }
 
-// waitApplied blocks until the entry at seq has been applied or ctx ends.
-func (s *state) waitApplied(ctx context.Context, seq uint64) error {
+// waitApplied blocks until the entry at seq has been applied, ctx ends or
+// timeout passes. It costs no timer when the entry is applied already.
+func (s *state) waitApplied(ctx context.Context, seq uint64, timeout time.Duration) error {
+	var expired <-chan time.Time
 	for {
 		s.waitMu.Lock()
 		done, moved := s.applied >= seq, s.moved
@@ -88,8 +90,15 @@ func (s *state) waitApplied(ctx context.Context, seq uint64) error {
 		if done {
 			return nil
 		}
+		if expired == nil {
+			t := time.NewTimer(timeout)
+			defer t.Stop()
+			expired = t.C
+		}
 		select {
 		case <-moved:
+		case <-expired:
+			return context.DeadlineExceeded
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/eventlog"
@@ -39,7 +40,7 @@ func TestPipelineContinuesAfterAGap(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- p.run(ctx) }()
-	if err := st.waitApplied(t.Context(), 4); err != nil {
+	if err := st.waitApplied(t.Context(), 4, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	cancel()

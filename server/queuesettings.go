@@ -89,7 +89,7 @@ func (s *Server) PublishQueueSettings(ctx context.Context, qs []config.Queue) er
 		return fmt.Errorf("append queue settings: %w", err)
 	}
 	s.logger.Info("Queue settings recorded in the event log", slog.Int("queues", len(want)), slog.Uint64("log_seq", seq))
-	return s.state.waitApplied(ctx, seq)
+	return s.state.waitApplied(ctx, seq, s.cfg.ApplyWait)
 }
 
 // publishQueueSettingsAtStart records the configured queue settings once

@@ -99,8 +99,10 @@ func Decode(body []byte) (Envelope, error) {
 		IntegrationID: lenientText(w.IntegrationID),
 		Data:          w.Data,
 	}
+	// w's fields are values the decoder has checked: each is decoded
+	// directly, not parsed again.
 	var t number
-	if json.Unmarshal(w.Time, &t) == nil {
+	if t.UnmarshalJSON(w.Time) == nil {
 		env.Time = t.n
 	}
 	return env, nil
@@ -155,8 +157,8 @@ func jsonString(raw json.RawMessage) (string, bool) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	s, err := unquote(raw)
+	if err != nil {
 		return "", false
 	}
 	return cleanText(s), true
@@ -166,7 +168,7 @@ func jsonString(raw json.RawMessage) (string, bool) {
 // returns "" for a value of any other JSON type.
 func lenientText(raw json.RawMessage) string {
 	var t text
-	if json.Unmarshal(raw, &t) != nil {
+	if t.UnmarshalJSON(raw) != nil {
 		return ""
 	}
 	return string(t)

@@ -1,6 +1,7 @@
 package wildix
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
@@ -31,6 +32,33 @@ func cleanText(s string) string {
 		n++
 	}
 	return s
+}
+
+// unquote decodes the JSON string raw. A string without escapes in valid
+// UTF-8, as nearly every string of an event is, is its bytes between the
+// quotes: the decoder that handed raw over has checked its syntax. Any other
+// goes through encoding/json, which also replaces invalid UTF-8 as it does
+// everywhere else.
+func unquote(raw []byte) (string, error) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
+		inner := raw[1 : n-1]
+		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) && !hasControl(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// hasControl reports whether b holds a byte JSON forbids unescaped in a string.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // typeError reports a JSON value of an impossible type for a field. The JSON
@@ -68,8 +96,8 @@ func (t *text) UnmarshalJSON(raw []byte) error {
 	case c == 'n':
 		*t = ""
 	case c == '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		s, err := unquote(raw)
+		if err != nil {
 			return err
 		}
 		*t = text(cleanText(s))
@@ -97,7 +125,8 @@ func (v *number) UnmarshalJSON(raw []byte) error {
 	case c == 'n':
 		return nil
 	case c == '"':
-		if err := json.Unmarshal(raw, &s); err != nil {
+		var err error
+		if s, err = unquote(raw); err != nil {
 			return err
 		}
 		s = strings.TrimSpace(s)
@@ -137,8 +166,8 @@ func (f *flag) UnmarshalJSON(raw []byte) error {
 		}
 		*f = flag{v: b, ok: true}
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		s, err := unquote(raw)
+		if err != nil {
 			return err
 		}
 		if b, err := strconv.ParseBool(strings.TrimSpace(s)); err == nil {
