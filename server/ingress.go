@@ -143,7 +143,8 @@ func (l *logLimiter) allow(key string, now time.Time) (ok bool, held int) {
 // checked against every integration's secrets, so that its signer gets the
 // 400 it would get with a single secret.
 func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg string) {
-	if len(s.cfg.Secrets) == 0 && len(s.integrations) == 0 {
+	l := s.live.Load()
+	if len(l.secrets) == 0 && len(l.integrations) == 0 {
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return http.StatusUnauthorized, "no_secret_configured", "Webhooks are not enabled: no webhook secret is configured."
 	}
@@ -151,7 +152,7 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return http.StatusUnauthorized, "no_signature", "The x-signature header is missing."
 	}
-	if len(s.cfg.Secrets) > 0 && wildix.Verify(body, sig, s.cfg.Secrets) {
+	if len(l.secrets) > 0 && wildix.Verify(body, sig, l.secrets) {
 		return 0, "", ""
 	}
 	env, err := wildix.Decode(body)
@@ -160,12 +161,12 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg
 		// them signed it, the sender is told what is wrong with it (400,
 		// from Accept); this costs a check per integration, bounded by
 		// the configuration.
-		for _, in := range s.integrations {
+		for _, in := range l.integrations {
 			if wildix.Verify(body, sig, in.Secrets) {
 				return 0, "", ""
 			}
 		}
-	} else if in, ok := s.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
+	} else if in, ok := l.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
 		if env.Company != in.Company {
 			s.metrics.countEvent(TransportWebhook, s.metrics.typeLabel(env.Type), outcomeWrongTenant)
 			return http.StatusForbidden, "wrong_company", "The event's company is not the company of its integration."

@@ -90,7 +90,7 @@ func (s *Server) renderPage(c echo.Context, aud views.Audience, rawQuery string)
 		LoggedIn:   viewerOf(c).kind == viewerUser,
 	}
 	if aud.View == views.ViewBoard {
-		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
+		page.QueueThresholds = views.ThresholdsFor(s.live.Load().thresholds, aud)
 	}
 	view, _, err := s.views.current(aud)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -171,9 +172,14 @@ type Server struct {
 	door    *doorEvents
 	auth    *auth
 	views   *audienceViews
-	// integrations by ID.
-	integrations map[string]Integration
-	sockets      *clientLimit
+	// live is the reloadable configuration the ingress and pages read
+	// (see Reload); grants tie sockets to the entries that let them in.
+	live          atomic.Pointer[live]
+	grants        *grants
+	reloadMu      sync.Mutex
+	reloadHooksMu sync.Mutex
+	reloadHooks   []func(context.Context)
+	sockets       *clientLimit
 	// bodyLimits is what each route ("METHOD /path") may read of a body;
 	// every other route reads none (see limitBodies).
 	bodyLimits map[string]int64
@@ -215,15 +221,9 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	integrations := make(map[string]Integration, len(cfg.Integrations))
-	for _, in := range cfg.Integrations {
-		if in.ID == "" || in.Company == "" || len(in.Secrets) == 0 {
-			return nil, fmt.Errorf("integration %q: an ID, a company and a secret are required", in.ID)
-		}
-		if _, dup := integrations[in.ID]; dup {
-			return nil, fmt.Errorf("integration %q is configured twice", in.ID)
-		}
-		integrations[in.ID] = in
+	l, err := newLive(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Hub.CheckOrigin == nil {
 		var allowed []string
@@ -251,8 +251,8 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		auth:    a,
 		views:   av,
 
-		integrations: integrations,
-		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
+		grants:  newGrants(),
+		sockets: newClientLimit(cfg.MaxSocketsPerClient),
 		bodyLimits: map[string]int64{
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
 			http.MethodPost + " /login":           formLimit,
@@ -260,6 +260,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		},
 		rejections: newLogLimiter(rejectionLogInterval),
 	}
+	s.live.Store(l)
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
 	s.door = newDoorEvents()
