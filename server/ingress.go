@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/eventlog"
+	"github.com/wallboard/wallboard/views"
 	"github.com/wallboard/wallboard/wildix"
 )
 
@@ -56,6 +57,8 @@ func (s *Server) handleWebhook(c echo.Context) error {
 			return s.reject(c, http.StatusRequestEntityTooLarge, "too_large", "The body is larger than the limit of "+formatBytes(s.cfg.BodyLimit)+".")
 		}
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
+		s.inspector.record(ingressRecord{at: time.Now(), transport: TransportWebhook, outcome: outcomeBadRequest,
+			rejected: true, status: http.StatusBadRequest, reason: "bad_request", remote: c.RealIP()})
 		return errorJSON(c, http.StatusBadRequest, "The body could not be read.")
 	}
 
@@ -70,7 +73,7 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		return s.reject(c, status, reason, msg)
 	}
 
-	res, err := s.Accept(r.Context(), body, TransportWebhook)
+	res, err := s.Accept(withRemote(r.Context(), c.RealIP()), body, TransportWebhook)
 	switch {
 	case errors.Is(err, ErrInvalid):
 		return errorJSON(c, http.StatusBadRequest, sentence(err))
@@ -91,6 +94,8 @@ const rejectionLogInterval = 10 * time.Second
 // the remote address, never the body: at most one line per reason every
 // rejectionLogInterval, so that a flood cannot fill the disk.
 func (s *Server) reject(c echo.Context, status int, reason, msg string) error {
+	s.inspector.record(ingressRecord{at: time.Now(), transport: TransportWebhook, outcome: rejectionOutcome(reason),
+		rejected: true, status: status, reason: reason, remote: c.RealIP()})
 	if ok, held := s.rejections.allow(reason, time.Now()); ok {
 		s.logger.Info("Webhook refused", slog.Int("status", status), slog.String("reason", reason),
 			slog.String("remote", c.RealIP()), slog.Int("suppressed", held))
@@ -217,20 +222,36 @@ var (
 // to this node's board. Every transport goes through it: the webhook after
 // checking the signature, and the SQS consumer after checking the message's.
 func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Result, error) {
+	arrived := time.Now()
+	refused := func(typ, outcome, reason string, status int) {
+		s.inspector.record(ingressRecord{at: arrived, transport: transport, typ: typ, outcome: outcome,
+			rejected: true, status: status, reason: reason, remote: remoteOf(ctx)})
+	}
 	env, err := wildix.Decode(body)
 	if err != nil {
 		s.metrics.countEvent(transport, "", outcomeBadRequest)
+		refused("", outcomeBadRequest, "bad_request", http.StatusBadRequest)
 		return Result{}, fmt.Errorf("%w: %s", ErrInvalid, decodeMessage(err))
 	}
 	typ := s.metrics.typeLabel(env.Type)
+	taken := func(outcome, who string) {
+		r := ingressRecord{at: arrived, transport: transport, integration: env.IntegrationID, company: env.Company,
+			typ: typ, outcome: outcome, accepted: true, who: who}
+		if env.Time > 0 {
+			r.eventTime = time.UnixMilli(env.Time)
+		}
+		s.inspector.record(r)
+	}
 	events, err := wildix.Translate(env)
 	if err != nil {
 		if errors.Is(err, wildix.ErrUnknownType) {
 			// Wildix adds event types over time: accept, count, ignore.
 			s.metrics.countEvent(transport, typ, outcomeUnknownType)
+			taken(outcomeUnknownType, "")
 			return Result{Ignored: true}, nil
 		}
 		s.metrics.countEvent(transport, typ, outcomeBadRequest)
+		refused(typ, outcomeBadRequest, "bad_request", http.StatusBadRequest)
 		return Result{}, fmt.Errorf("%w: the event could not be understood: %w", ErrInvalid, err)
 	}
 
@@ -253,6 +274,7 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 	})
 	if err != nil {
 		s.metrics.countEvent(transport, typ, outcomeUnavailable)
+		refused(typ, outcomeUnavailable, "unavailable", http.StatusServiceUnavailable)
 		return Result{}, fmt.Errorf("%w: store %s: %w", ErrUnavailable, env.Type, err)
 	}
 	s.metrics.appendSeconds.Observe(time.Since(start).Seconds())
@@ -267,9 +289,11 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 
 	if dup {
 		s.metrics.countEvent(transport, typ, outcomeDuplicate)
+		taken(outcomeDuplicate, views.EventWho(events))
 		return Result{Duplicate: true}, nil
 	}
 	s.metrics.countEvent(transport, typ, outcomeAccepted)
+	taken(outcomeAccepted, views.EventWho(events))
 	return Result{}, nil
 }
 

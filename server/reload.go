@@ -217,13 +217,6 @@ func (g *grants) set(valid map[string]bool) (ended int) {
 	return ended
 }
 
-// open reports how many sockets grant holds; for tests.
-func (g *grants) open(grant string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.sockets[grant])
-}
-
 func newReloadCounter() *prometheus.CounterVec {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "wallboard_config_reloads_total",

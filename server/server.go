@@ -180,6 +180,7 @@ type Server struct {
 	reloadHooksMu sync.Mutex
 	reloadHooks   []func(context.Context)
 	sockets       *clientLimit
+	inspector     *inspector
 	// bodyLimits is what each route ("METHOD /path") may read of a body;
 	// every other route reads none (see limitBodies).
 	bodyLimits map[string]int64
@@ -238,7 +239,14 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	// that the changes behind it fit too (see views.View.Frames).
 	av := newAudienceViews(st, audiences, cmp.Or(cfg.Hub.QueueBytes, hub.DefaultQueueBytes)/4,
 		logger.With(slog.String("component", "views")))
-	cfg.Hub.Want = av.want
+	var srv *Server
+	cfg.Hub.Want = func(topic string) {
+		if isInspectorTopic(topic) {
+			go srv.primeInspector(topic)
+			return
+		}
+		av.want(topic)
+	}
 	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
 	av.prime = h.Prime
 	s := &Server{
@@ -251,7 +259,8 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		auth:    a,
 		views:   av,
 
-		grants:  newGrants(),
+		grants:    newGrants(),
+		inspector: newInspector(),
 		sockets: newClientLimit(cfg.MaxSocketsPerClient),
 		bodyLimits: map[string]int64{
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
@@ -260,6 +269,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		},
 		rejections: newLogLimiter(rejectionLogInterval),
 	}
+	srv = s
 	s.live.Store(l)
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
@@ -296,6 +306,7 @@ func (s *Server) Run(ctx context.Context) error {
 	defer cancel()
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
 	go s.heartbeat(ctx)
+	go s.pushInspector(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
 	if err := s.pipe.run(ctx); err != nil {
 		return fmt.Errorf("consume event log: %w", err)
@@ -365,6 +376,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/agent", s.handleAgent, noStore, page, gz)
 	e.GET("/ws", s.handleWS, api, s.socketViewer)
 	e.GET("/api/v1/state", s.handleState, noStore, api, gz)
+	e.GET("/admin/integrations", s.handleIntegrations, noStore, page, requireAdmin, gz)
+	e.GET("/api/v1/integrations", s.handleIntegrationsAPI, noStore, api, requireAdmin, gz)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

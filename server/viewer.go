@@ -50,6 +50,9 @@ type viewer struct {
 // mayView reports whether v may ask for view: agents see the agent view
 // only, display links the board only; everyone else may see both.
 func (v viewer) mayView(view string) bool {
+	if view == ViewIntegrations {
+		return v.mayInspect()
+	}
 	switch {
 	case v.kind == viewerUser && v.role == config.RoleAgent:
 		return view == views.ViewAgent
@@ -110,8 +113,6 @@ func grantOf(parts ...string) string {
 
 // viewers lists every viewer the configuration allows, for the set of
 // audiences the pipeline renders.
-func (a *auth) viewers() []viewer { return a.creds.Load().viewers() }
-
 func (cr *credentials) viewers() []viewer {
 	if !cr.enabled() {
 		return []viewer{{kind: viewerOpen, grant: openGrant}}
