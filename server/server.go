@@ -261,7 +261,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 
 		grants:    newGrants(),
 		inspector: newInspector(),
-		sockets: newClientLimit(cfg.MaxSocketsPerClient),
+		sockets:   newClientLimit(cfg.MaxSocketsPerClient),
 		bodyLimits: map[string]int64{
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
 			http.MethodPost + " /login":           formLimit,
