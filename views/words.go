@@ -158,7 +158,7 @@ var words = map[string][5]string{
 	"inspector.hour":           {"Last hour", "Ultima ora", "Letzte Stunde", "Dernière heure", "Última hora"},
 	"inspector.day":            {"Last 24 hours", "Ultime 24 ore", "Letzte 24 Stunden", "Dernières 24 heures", "Últimas 24 horas"},
 	"inspector.count":          {"%s %s: %d", "%s %s: %d", "%s %s: %d", "%s %s : %d", "%s %s: %d"},
-	"inspector.unverified":     {"Not authenticated", "Non autenticato", "Nicht authentifiziert", "Non authentifié", "No autenticado"},
+	"inspector.unverified":     {"Refused events", "Eventi rifiutati", "Abgelehnte Ereignisse", "Événements refusés", "Eventos rechazados"},
 	"inspector.shared":         {"%s (shared secret)", "%s (secret condiviso)", "%s (gemeinsames Secret)", "%s (secret partagé)", "%s (secret compartido)"},
 	"inspector.lag":            {"Consumer lag: %d log entries not yet applied on this node", "Ritardo: %d voci del registro non ancora applicate su questo nodo", "Rückstand: %d Log-Einträge auf diesem Knoten noch nicht angewendet", "Retard : %d entrées du journal pas encore appliquées sur ce nœud", "Retraso: %d entradas del registro aún no aplicadas en este nodo"},
 	"inspector.sqs":            {"SQS queues", "Code SQS", "SQS-Warteschlangen", "Files SQS", "Colas SQS"},
