@@ -8,6 +8,7 @@ import { binaryPath, company, secret } from './support';
 export const password = 'e2e-passw0rd-9f3b';
 export const supervisor = 'sue@example.test';
 export const agent = 'ann@example.test';
+export const admin = 'root@example.test';
 export const displayToken = randomBytes(24).toString('hex');
 export const apiToken = randomBytes(16).toString('hex');
 export const integration = 'e2e001';
@@ -39,6 +40,7 @@ export class SecureWallboard {
         'users:',
         `  - {email: ${supervisor}, role: supervisor, company: ${company}, password_hash: "${hash}"}`,
         `  - {email: ${agent}, role: agent, company: ${company}, password_hash: "${hash}"}`,
+        `  - {email: ${admin}, role: admin, password_hash: "${hash}"}`,
         'displays:',
         `  - {name: Floor 2, token: ${displayToken}, company: ${company}}`,
         'directory:',

@@ -3,7 +3,9 @@ package server
 import (
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/views"
@@ -29,8 +31,12 @@ type audienceViews struct {
 	// reconnects to many audiences leaves the cores to the pipeline too.
 	rendering chan struct{}
 
-	mu      sync.Mutex
-	entries map[string]*audienceEntry // by Audience.Key, fixed at creation
+	mu sync.Mutex
+	// entries are the known audiences by Audience.Key, and list the same
+	// in a stable order: fixed by the configuration, replaced whole by a
+	// reload (setAudiences).
+	entries atomic.Pointer[map[string]*audienceEntry]
+	list    atomic.Pointer[[]views.Audience]
 }
 
 // audienceEntry is one known audience's latest view.
@@ -54,26 +60,48 @@ func newAudienceViews(st *state, audiences []views.Audience, maxSize int, logger
 		logger:    logger,
 		maxSize:   maxSize,
 		rendering: make(chan struct{}, max(1, runtime.NumCPU())),
-		entries:   make(map[string]*audienceEntry, len(audiences)),
 	}
-	for _, aud := range audiences {
-		v.entries[aud.Key()] = &audienceEntry{aud: aud}
-	}
+	v.setAudiences(audiences)
 	return v
 }
 
-// known reports whether aud is one of the cached audiences.
-func (v *audienceViews) known(aud views.Audience) bool {
-	_, ok := v.entries[aud.Key()]
-	return ok
+// setAudiences makes audiences the known ones (after a reload), keeping
+// the cached views of those that stay.
+func (v *audienceViews) setAudiences(audiences []views.Audience) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var old map[string]*audienceEntry
+	if p := v.entries.Load(); p != nil {
+		old = *p
+	}
+	entries := make(map[string]*audienceEntry, len(audiences))
+	for _, aud := range audiences {
+		e := old[aud.Key()]
+		if e == nil {
+			e = &audienceEntry{aud: aud}
+		}
+		entries[aud.Key()] = e
+	}
+	list := slices.Clone(audiences)
+	v.entries.Store(&entries)
+	v.list.Store(&list)
 }
+
+// entry is the known audience of key, or nil.
+func (v *audienceViews) entry(key string) *audienceEntry { return (*v.entries.Load())[key] }
+
+// audiences are the known audiences, in a stable order.
+func (v *audienceViews) audiences() []views.Audience { return *v.list.Load() }
+
+// known reports whether aud is one of the cached audiences.
+func (v *audienceViews) known(aud views.Audience) bool { return v.entry(aud.Key()) != nil }
 
 // current returns aud's view of the board as it is now, and the log seq it
 // reflects (for the hub). A cached view is reused while the board seq has not
 // moved; otherwise the board is copied under its read lock (the copy is
 // brief) and the view is built outside it.
 func (v *audienceViews) current(aud views.Audience) (*views.View, uint64, error) {
-	e := v.entries[aud.Key()]
+	e := v.entry(aud.Key())
 	if e == nil {
 		snap, logSeq := v.snapshot()
 		return views.NewView(snap, aud), logSeq, nil
@@ -103,7 +131,7 @@ func (v *audienceViews) snapshot() (board.Snapshot, uint64) {
 // want is the hub's Want: it primes topic's first frame in the background,
 // once however often it is asked while priming.
 func (v *audienceViews) want(topic string) {
-	e := v.entries[topic]
+	e := v.entry(topic)
 	if e == nil {
 		// Every topic served is a known audience's key (handleWS).
 		v.logger.Error("Asked to prime an unknown audience", slog.String("audience", topic))

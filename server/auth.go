@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -43,14 +44,9 @@ type account struct {
 // auth holds the credentials from the configuration, and what the nodes
 // share about them: revoked sessions and failed logins.
 type auth struct {
-	accounts map[string]account          // by lower-case email
-	displays map[[32]byte]config.Display // by SHA-256 of the token
-	apiToken [32]byte                    // SHA-256 of the API token
-	hasToken bool
-	// decoy is checked for an unknown email, so that it takes as long to
-	// refuse as a wrong password (it has the parameters of a configured
-	// hash).
-	decoy config.PasswordHash
+	// creds are the accounts, display links and API token of the
+	// configuration now in force; Server.Reload replaces them whole.
+	creds atomic.Pointer[credentials]
 
 	sessionKey []byte
 	sessionTTL time.Duration
@@ -66,13 +62,59 @@ type auth struct {
 	hashing chan struct{}
 }
 
+// credentials are who may log in or look: what a reload replaces.
+type credentials struct {
+	accounts map[string]account          // by lower-case email
+	displays map[[32]byte]config.Display // by SHA-256 of the token
+	apiToken [32]byte                    // SHA-256 of the API token
+	hasToken bool
+	// decoy is checked for an unknown email, so that it takes as long to
+	// refuse as a wrong password (it has the parameters of a configured
+	// hash).
+	decoy config.PasswordHash
+}
+
+// newCredentials reads the credentials of cfg; sessionKey is the key that
+// will sign the accounts' sessions.
+func newCredentials(cfg Config, sessionKey []byte) (*credentials, error) {
+	cr := &credentials{
+		accounts: make(map[string]account, len(cfg.Users)),
+		displays: make(map[[32]byte]config.Display, len(cfg.Displays)),
+	}
+	for _, u := range cfg.Users {
+		h, err := config.ParsePasswordHash(u.PasswordHash)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", u.Email, err)
+		}
+		u.Email = strings.ToLower(u.Email)
+		cr.accounts[u.Email] = account{user: u, hash: h}
+	}
+	for _, d := range cfg.Displays {
+		if len(d.Token) < config.MinTokenLength {
+			return nil, fmt.Errorf("display %q: the token is shorter than %d characters", d.Name, config.MinTokenLength)
+		}
+		cr.displays[sha256.Sum256([]byte(d.Token))] = d
+	}
+	if cfg.APIToken != "" {
+		cr.apiToken, cr.hasToken = sha256.Sum256([]byte(cfg.APIToken)), true
+	}
+	if len(cr.accounts) > 0 {
+		if len(sessionKey) < 32 {
+			return nil, errors.New("a session key of at least 32 bytes is required when users are configured")
+		}
+		for _, acc := range cr.accounts {
+			cr.decoy = acc.hash.Decoy()
+			break
+		}
+	}
+	return cr, nil
+}
+
 // newAuth reads the credentials of cfg. tables, when not nil, opens the
 // tables the nodes share (revoked sessions, login failures); without it
 // they are this node's alone.
 func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 	a := &auth{
-		accounts:      make(map[string]account, len(cfg.Users)),
-		displays:      make(map[[32]byte]config.Display, len(cfg.Displays)),
 		sessionKey:    cfg.SessionKey,
 		sessionTTL:    cmp.Or(cfg.SessionTTL, defaultSessionTTL),
 		secureCookies: strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
@@ -88,32 +130,11 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 			return nil, fmt.Errorf("public URL %q: %w", cfg.PublicURL, err)
 		}
 	}
-	for _, u := range cfg.Users {
-		h, err := config.ParsePasswordHash(u.PasswordHash)
-		if err != nil {
-			return nil, fmt.Errorf("user %s: %w", u.Email, err)
-		}
-		u.Email = strings.ToLower(u.Email)
-		a.accounts[u.Email] = account{user: u, hash: h}
+	cr, err := newCredentials(cfg, a.sessionKey)
+	if err != nil {
+		return nil, err
 	}
-	for _, d := range cfg.Displays {
-		if len(d.Token) < config.MinTokenLength {
-			return nil, fmt.Errorf("display %q: the token is shorter than %d characters", d.Name, config.MinTokenLength)
-		}
-		a.displays[sha256.Sum256([]byte(d.Token))] = d
-	}
-	if cfg.APIToken != "" {
-		a.apiToken, a.hasToken = sha256.Sum256([]byte(cfg.APIToken)), true
-	}
-	if len(a.accounts) > 0 {
-		if len(a.sessionKey) < 32 {
-			return nil, errors.New("a session key of at least 32 bytes is required when users are configured")
-		}
-		for _, acc := range a.accounts {
-			a.decoy = acc.hash.Decoy()
-			break
-		}
-	}
+	a.creds.Store(cr)
 
 	limits := throttleLimits{
 		window:  cmp.Or(cfg.LoginWindow, defaultLoginWindow),
@@ -121,11 +142,12 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 		client:  cmp.Or(cfg.LoginFailuresPerClient, defaultLoginFailuresPerClient),
 		account: cmp.Or(cfg.LoginFailuresPerAccount, defaultLoginFailuresPerAccount),
 	}
+	// The tables are shared whenever accounts may exist: now, or after a
+	// reload (a session key is configured for them).
 	var failures, revoked counterTable
-	if tables != nil && len(a.accounts) > 0 {
+	if tables != nil && (len(cr.accounts) > 0 || len(a.sessionKey) >= 32) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		var err error
 		if failures, err = tables.openTable(ctx, "LOGIN_FAILURES", limits.window, maxThrottleKeys); err != nil {
 			return nil, err
 		}
@@ -143,13 +165,18 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 
 // enabled reports whether any credential is configured; if not, the board is
 // open.
-func (a *auth) enabled() bool {
-	return len(a.accounts) > 0 || len(a.displays) > 0 || a.hasToken
+func (a *auth) enabled() bool { return a.creds.Load().enabled() }
+
+func (cr *credentials) enabled() bool {
+	return len(cr.accounts) > 0 || len(cr.displays) > 0 || cr.hasToken
 }
+
+// hasAccounts reports whether anyone logs in with a password.
+func (a *auth) hasAccounts() bool { return len(a.creds.Load().accounts) > 0 }
 
 // display returns the display link with token.
 func (a *auth) display(token string) (config.Display, bool) {
-	d, ok := a.displays[sha256.Sum256([]byte(token))]
+	d, ok := a.creds.Load().displays[sha256.Sum256([]byte(token))]
 	return d, ok
 }
 
@@ -165,24 +192,25 @@ var errNoCredentials = errors.New("no valid credentials")
 // Authorization header and with errNoCredentials when the request carries
 // no valid credential (a revoked or expired session included).
 func (a *auth) identify(r *http.Request, now time.Time) (viewer, error) {
-	if !a.enabled() {
-		return viewer{kind: viewerOpen}, nil
+	cr := a.creds.Load()
+	if !cr.enabled() {
+		return viewer{kind: viewerOpen, grant: openGrant}, nil
 	}
 	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !a.hasToken || !hmac.Equal(hashOf(token), a.apiToken[:]) {
+		if !ok || !cr.hasToken || !hmac.Equal(hashOf(token), cr.apiToken[:]) {
 			return viewer{}, errBadToken
 		}
 		return tokenViewer(), nil
 	}
 	if token := r.URL.Query().Get("display"); token != "" {
-		if d, ok := a.display(token); ok {
+		if d, ok := cr.displays[sha256.Sum256([]byte(token))]; ok {
 			return displayViewer(d), nil
 		}
 		return viewer{}, errNoCredentials
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if acc, expiry, ok := a.session(c.Value, now); ok {
+		if acc, expiry, ok := a.sessionOf(cr, c.Value, now); ok {
 			v := userViewer(acc.user)
 			v.session, v.expires = sessionID(c.Value), expiry
 			if !a.revoked.has(r.Context(), v.session) {
@@ -203,9 +231,10 @@ func hashOf(s string) []byte {
 func (a *auth) login(email, password string) (account, bool) {
 	a.hashing <- struct{}{}
 	defer func() { <-a.hashing }()
-	acc, ok := a.accounts[email]
+	cr := a.creds.Load()
+	acc, ok := cr.accounts[email]
 	if !ok {
-		a.decoy.Matches(password)
+		cr.decoy.Matches(password)
 		return account{}, false
 	}
 	return acc, acc.hash.Matches(password)

@@ -273,7 +273,7 @@ func TestSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acc := a.accounts[superEmail]
+		acc := a.creds.Load().accounts[superEmail]
 		value := a.newSession(acc, time.Now().Add(time.Hour))
 		if got, _, ok := a.session(value, time.Now()); !ok || got.user.Email != superEmail {
 			t.Fatalf("a fresh session is not valid: %v %v", got, ok)

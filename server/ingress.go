@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/eventlog"
+	"github.com/wallboard/wallboard/views"
 	"github.com/wallboard/wallboard/wildix"
 )
 
@@ -56,6 +57,8 @@ func (s *Server) handleWebhook(c echo.Context) error {
 			return s.reject(c, http.StatusRequestEntityTooLarge, "too_large", "The body is larger than the limit of "+formatBytes(s.cfg.BodyLimit)+".")
 		}
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadRequest)
+		s.inspector.record(ingressRecord{at: time.Now(), transport: TransportWebhook, outcome: outcomeBadRequest,
+			rejected: true, status: http.StatusBadRequest, reason: "bad_request", remote: c.RealIP()})
 		return errorJSON(c, http.StatusBadRequest, "The body could not be read.")
 	}
 
@@ -70,7 +73,7 @@ func (s *Server) handleWebhook(c echo.Context) error {
 		return s.reject(c, status, reason, msg)
 	}
 
-	res, err := s.Accept(r.Context(), body, TransportWebhook)
+	res, err := s.Accept(withRemote(r.Context(), c.RealIP()), body, TransportWebhook)
 	switch {
 	case errors.Is(err, ErrInvalid):
 		return errorJSON(c, http.StatusBadRequest, sentence(err))
@@ -109,6 +112,8 @@ const rejectionLogInterval = 10 * time.Second
 // the remote address, never the body: at most one line per reason every
 // rejectionLogInterval, so that a flood cannot fill the disk.
 func (s *Server) reject(c echo.Context, status int, reason, msg string) error {
+	s.inspector.record(ingressRecord{at: time.Now(), transport: TransportWebhook, outcome: rejectionOutcome(reason),
+		rejected: true, status: status, reason: reason, remote: c.RealIP()})
 	if ok, held := s.rejections.allow(reason, time.Now()); ok {
 		s.logger.Info("Webhook refused", slog.Int("status", status), slog.String("reason", reason),
 			slog.String("remote", c.RealIP()), slog.Int("suppressed", held))
@@ -161,7 +166,8 @@ func (l *logLimiter) allow(key string, now time.Time) (ok bool, held int) {
 // checked against every integration's secrets, so that its signer gets the
 // 400 it would get with a single secret.
 func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg string) {
-	if len(s.cfg.Secrets) == 0 && len(s.integrations) == 0 {
+	l := s.live.Load()
+	if len(l.secrets) == 0 && len(l.integrations) == 0 {
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return http.StatusUnauthorized, "no_secret_configured", "Webhooks are not enabled: no webhook secret is configured."
 	}
@@ -169,7 +175,7 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg
 		s.metrics.countEvent(TransportWebhook, "", outcomeBadSig)
 		return http.StatusUnauthorized, "no_signature", "The x-signature header is missing."
 	}
-	if len(s.cfg.Secrets) > 0 && wildix.Verify(body, sig, s.cfg.Secrets) {
+	if len(l.secrets) > 0 && wildix.Verify(body, sig, l.secrets) {
 		return 0, "", ""
 	}
 	env, err := wildix.Decode(body)
@@ -178,12 +184,12 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg
 		// them signed it, the sender is told what is wrong with it (400,
 		// from Accept); this costs a check per integration, bounded by
 		// the configuration.
-		for _, in := range s.integrations {
+		for _, in := range l.integrations {
 			if wildix.Verify(body, sig, in.Secrets) {
 				return 0, "", ""
 			}
 		}
-	} else if in, ok := s.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
+	} else if in, ok := l.integrations[env.IntegrationID]; ok && wildix.Verify(body, sig, in.Secrets) {
 		if env.Company != in.Company {
 			s.metrics.countEvent(TransportWebhook, s.metrics.typeLabel(env.Type), outcomeWrongTenant)
 			return http.StatusForbidden, "wrong_company", "The event's company is not the company of its integration."
@@ -234,20 +240,36 @@ var (
 // to this node's board. Every transport goes through it: the webhook after
 // checking the signature, and the SQS consumer after checking the message's.
 func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Result, error) {
+	arrived := time.Now()
+	refused := func(typ, outcome, reason string, status int) {
+		s.inspector.record(ingressRecord{at: arrived, transport: transport, typ: typ, outcome: outcome,
+			rejected: true, status: status, reason: reason, remote: remoteOf(ctx)})
+	}
 	env, err := wildix.Decode(body)
 	if err != nil {
 		s.metrics.countEvent(transport, "", outcomeBadRequest)
+		refused("", outcomeBadRequest, "bad_request", http.StatusBadRequest)
 		return Result{}, fmt.Errorf("%w: %s", ErrInvalid, decodeMessage(err))
 	}
 	typ := s.metrics.typeLabel(env.Type)
+	taken := func(outcome, who string) {
+		r := ingressRecord{at: arrived, transport: transport, integration: env.IntegrationID, company: env.Company,
+			typ: typ, outcome: outcome, accepted: true, who: who}
+		if env.Time > 0 {
+			r.eventTime = time.UnixMilli(env.Time)
+		}
+		s.inspector.record(r)
+	}
 	events, err := wildix.Translate(env)
 	if err != nil {
 		if errors.Is(err, wildix.ErrUnknownType) {
 			// Wildix adds event types over time: accept, count, ignore.
 			s.metrics.countEvent(transport, typ, outcomeUnknownType)
+			taken(outcomeUnknownType, "")
 			return Result{Ignored: true}, nil
 		}
 		s.metrics.countEvent(transport, typ, outcomeBadRequest)
+		refused(typ, outcomeBadRequest, "bad_request", http.StatusBadRequest)
 		return Result{}, fmt.Errorf("%w: the event could not be understood: %w", ErrInvalid, err)
 	}
 
@@ -270,6 +292,7 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 	})
 	if err != nil {
 		s.metrics.countEvent(transport, typ, outcomeUnavailable)
+		refused(typ, outcomeUnavailable, "unavailable", http.StatusServiceUnavailable)
 		return Result{}, fmt.Errorf("%w: store %s: %w", ErrUnavailable, env.Type, err)
 	}
 	s.metrics.appendSeconds.Observe(time.Since(start).Seconds())
@@ -282,9 +305,11 @@ func (s *Server) Accept(ctx context.Context, body []byte, transport string) (Res
 
 	if dup {
 		s.metrics.countEvent(transport, typ, outcomeDuplicate)
+		taken(outcomeDuplicate, views.EventWho(events))
 		return Result{Duplicate: true}, nil
 	}
 	s.metrics.countEvent(transport, typ, outcomeAccepted)
+	taken(outcomeAccepted, views.EventWho(events))
 	return Result{}, nil
 }
 

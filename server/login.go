@@ -18,7 +18,7 @@ import (
 
 // handleLoginForm is GET /login.
 func (s *Server) handleLoginForm(c echo.Context) error {
-	if !s.auth.enabled() || len(s.auth.accounts) == 0 {
+	if !s.auth.enabled() || !s.auth.hasAccounts() {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return s.renderLogin(c, http.StatusOK, c.QueryParam("next"), "", "")
@@ -69,7 +69,7 @@ func readForm(c echo.Context) (url.Values, error) {
 // form; attempts over the throttle's limits (throttle.go) get 429 until
 // their window ends.
 func (s *Server) handleLogin(c echo.Context) error {
-	if len(s.auth.accounts) == 0 {
+	if !s.auth.hasAccounts() {
 		return errorJSON(c, http.StatusNotFound, "No user accounts are configured.")
 	}
 	if err := s.auth.origins.Check(c.Request()); err != nil {

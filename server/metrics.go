@@ -30,6 +30,7 @@ type metrics struct {
 	snapshotTime   prometheus.Gauge
 	snapshotBytes  prometheus.Gauge
 	logins         *prometheus.CounterVec
+	reloads        *prometheus.CounterVec
 	// connsRefused counts connections closed at accept, over a cap.
 	connsRefused atomic.Uint64
 }
@@ -84,8 +85,9 @@ func newMetrics(h *hub.Hub) *metrics {
 			Name: "wallboard_logins_total",
 			Help: "Login attempts, by outcome (ok, failed, throttled).",
 		}, []string{"outcome"}),
+		reloads: newReloadCounter(),
 	}
-	reg.MustRegister(
+	reg.MustRegister(m.reloads,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.events, m.appendSeconds, m.applySeconds, m.boardSeq, m.logSeq,

@@ -133,7 +133,7 @@ func (s *Server) pageFor(c echo.Context, aud views.Audience, rawQuery string) vi
 		page.Acknowledge, page.Sound = v.mayAcknowledge(), v.sound
 	}
 	if aud.View == views.ViewBoard {
-		page.QueueThresholds = views.ThresholdsFor(queueThresholds(s.cfg.QueueThresholds), aud)
+		page.QueueThresholds = views.ThresholdsFor(s.live.Load().thresholds, aud)
 	}
 	return page
 }
@@ -225,11 +225,19 @@ func (s *Server) handleWS(c echo.Context) error {
 	if c.QueryParam("view") == views.ViewAgent {
 		view = views.ViewAgent
 	}
-	aud := audienceOf(c, viewerOf(c), view)
-	if !s.views.known(aud) {
-		// Every viewer's audiences are known (auth.audiences); this is a
-		// bug, not a request to refuse quietly.
-		return fmt.Errorf("audience %s is not configured", aud.Key())
+	var topic string
+	if c.QueryParam("view") == ViewIntegrations {
+		// socketViewer let only those who may inspect through.
+		v := viewerOf(c)
+		topic = s.inspectorTopic(v, requestLanguage(c, v))
+	} else {
+		aud := audienceOf(c, viewerOf(c), view)
+		if !s.views.known(aud) {
+			// Every viewer's audiences are known (auth.audiences); this is a
+			// bug, not a request to refuse quietly.
+			return fmt.Errorf("audience %s is not configured", aud.Key())
+		}
+		topic = aud.Key()
 	}
 	ip := c.RealIP()
 	if !s.sockets.acquire(ip) {
@@ -237,7 +245,7 @@ func (s *Server) handleWS(c echo.Context) error {
 	}
 	release := sync.OnceFunc(func() { s.sockets.release(ip) })
 	w := &hijackNotifier{ResponseWriter: c.Response(), onClose: release}
-	err := s.hub.Serve(w, c.Request(), aud.Key())
+	err := s.hub.Serve(w, c.Request(), topic)
 	if err != nil {
 		release()
 		// The hub has answered the request (403, 503 or a failed upgrade).

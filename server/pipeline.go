@@ -116,7 +116,7 @@ type pipeline struct {
 	door      *doorEvents // nil: decode every entry
 	history   *history    // where closed days go; nil: nowhere
 	hub       publisher
-	audiences []views.Audience // every audience the configuration allows
+	audiences []views.Audience // every audience the configuration allows, when views is nil
 	views     *audienceViews
 	metrics   *metrics
 	logger    *slog.Logger
@@ -358,7 +358,7 @@ func stamp(events []board.Event, received time.Time) {
 // publish renders the changes, the board's state at log seq seq, once per
 // audience with clients and hands the bytes to the hub.
 func (p *pipeline) publish(changes []board.Change, seq uint64) {
-	for _, aud := range p.audiences {
+	for _, aud := range p.currentAudiences() {
 		key := aud.Key()
 		if !p.hub.Watched(key) {
 			continue // a client subscribing later is primed after this state
@@ -382,7 +382,7 @@ func (p *pipeline) publish(changes []board.Change, seq uint64) {
 // connect, and makes it the first frame of its later clients: pushes were
 // held back while replaying.
 func (p *pipeline) publishFull() {
-	for _, aud := range p.audiences {
+	for _, aud := range p.currentAudiences() {
 		key := aud.Key()
 		if !p.hub.Watched(key) {
 			continue
@@ -404,6 +404,15 @@ func (p *pipeline) publishFull() {
 			p.logger.Error("Cannot prime first frame", slog.String("audience", key), slog.Any("error", err))
 		}
 	}
+}
+
+// currentAudiences are the audiences the configuration now in force
+// allows (they change with a reload).
+func (p *pipeline) currentAudiences() []views.Audience {
+	if p.views != nil {
+		return p.views.audiences()
+	}
+	return p.audiences
 }
 
 // encode captures the board with the log position it reflects.

@@ -190,7 +190,7 @@ func TestViewsFollowTheRole(t *testing.T) {
 		t.Errorf("GET / as an agent = %d to %q; want 303 to /agent", res.StatusCode, res.Header.Get("Location"))
 	}
 	a, _ := newAuth(authConfig(), nil)
-	v := userViewer(a.accounts[agentEmail].user)
+	v := userViewer(a.creds.Load().accounts[agentEmail].user)
 	if aud := v.audience("board"); aud.View != "agent" {
 		t.Errorf("an agent's audience for the board = %+v; want the agent view", aud)
 	}

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -179,9 +180,15 @@ type Server struct {
 	views   *audienceViews
 	replay  *replayer // nil when the log keeps no history (see historyLog)
 	history *history
-	// integrations by ID.
-	integrations map[string]Integration
-	sockets      *clientLimit
+	// live is the reloadable configuration the ingress and pages read
+	// (see Reload); grants tie sockets to the entries that let them in.
+	live          atomic.Pointer[live]
+	grants        *grants
+	reloadMu      sync.Mutex
+	reloadHooksMu sync.Mutex
+	reloadHooks   []func(context.Context)
+	sockets       *clientLimit
+	inspector     *inspector
 	// bodyLimits is what each route ("METHOD /path") may read of a body;
 	// every other route reads none (see limitBodies).
 	bodyLimits map[string]int64
@@ -223,15 +230,9 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	integrations := make(map[string]Integration, len(cfg.Integrations))
-	for _, in := range cfg.Integrations {
-		if in.ID == "" || in.Company == "" || len(in.Secrets) == 0 {
-			return nil, fmt.Errorf("integration %q: an ID, a company and a secret are required", in.ID)
-		}
-		if _, dup := integrations[in.ID]; dup {
-			return nil, fmt.Errorf("integration %q is configured twice", in.ID)
-		}
-		integrations[in.ID] = in
+	l, err := newLive(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Hub.CheckOrigin == nil {
 		var allowed []string
@@ -246,7 +247,14 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	// that the changes behind it fit too (see views.View.Frames).
 	av := newAudienceViews(st, audiences, cmp.Or(cfg.Hub.QueueBytes, hub.DefaultQueueBytes)/4,
 		logger.With(slog.String("component", "views")))
-	cfg.Hub.Want = av.want
+	var srv *Server
+	cfg.Hub.Want = func(topic string) {
+		if isInspectorTopic(topic) {
+			go srv.primeInspector(topic)
+			return
+		}
+		av.want(topic)
+	}
 	h := hub.New(logger.With(slog.String("component", "hub")), cfg.Hub)
 	av.prime = h.Prime
 	av.yield = h.Yield
@@ -260,8 +268,9 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		auth:    a,
 		views:   av,
 
-		integrations: integrations,
-		sockets:      newClientLimit(cfg.MaxSocketsPerClient),
+		grants:    newGrants(),
+		inspector: newInspector(),
+		sockets:   newClientLimit(cfg.MaxSocketsPerClient),
 		bodyLimits: map[string]int64{
 			http.MethodPost + " /webhooks/wildix": cfg.BodyLimit,
 			http.MethodPost + " /login":           formLimit,
@@ -273,6 +282,8 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	if hl, ok := log.(historyLog); ok {
 		s.replay = newReplayer(hl, cfg.Board)
 	}
+	srv = s
+	s.live.Store(l)
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
 	s.history = newHistory(logger.With(slog.String("component", "history")))
@@ -313,6 +324,7 @@ func (s *Server) Run(ctx context.Context) error {
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
 	go s.publishQueueSettingsAtStart(ctx)
 	go s.heartbeat(ctx)
+	go s.pushInspector(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
 	if err := s.pipe.run(ctx); err != nil {
 		return fmt.Errorf("consume event log: %w", err)
@@ -387,6 +399,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/history", s.handleHistory, noStore, page, gz)
 	e.GET("/api/v1/history", s.handleHistoryAPI, noStore, api, gz)
 	e.POST("/alerts", s.handleAlert, noStore, api)
+	e.GET("/admin/integrations", s.handleIntegrations, noStore, page, requireAdmin, gz)
+	e.GET("/api/v1/integrations", s.handleIntegrationsAPI, noStore, api, requireAdmin, gz)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	if !s.cfg.SeparateMetrics {

@@ -57,6 +57,11 @@ func (a *auth) sessionMAC(acc account, exp string) []byte {
 // session returns the account and expiry of a valid, unexpired session
 // cookie value. It does not check revocation.
 func (a *auth) session(value string, now time.Time) (account, time.Time, bool) {
+	return a.sessionOf(a.creds.Load(), value, now)
+}
+
+// sessionOf is session against the accounts of cr.
+func (a *auth) sessionOf(cr *credentials, value string, now time.Time) (account, time.Time, bool) {
 	parts := strings.Split(value, ".")
 	if len(parts) != 3 {
 		return account{}, time.Time{}, false
@@ -73,7 +78,7 @@ func (a *auth) session(value string, now time.Time) (account, time.Time, bool) {
 	if err != nil {
 		return account{}, time.Time{}, false
 	}
-	acc, ok := a.accounts[string(email)]
+	acc, ok := cr.accounts[string(email)]
 	if !ok || !hmac.Equal(mac, a.sessionMAC(acc, parts[1])) {
 		return account{}, time.Time{}, false
 	}

@@ -1,10 +1,14 @@
 package server
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -39,11 +43,19 @@ type viewer struct {
 	// revocation, and say when it ends.
 	session string
 	expires time.Time
+	// grant names the configuration entry the viewer was let in by, and
+	// everything about it that decides what it sees: a reload that
+	// removes or changes that entry closes the viewer's sockets (see
+	// grants).
+	grant string
 }
 
 // mayView reports whether v may ask for view: agents see the agent view
 // only, display links the board only; everyone else may see both.
 func (v viewer) mayView(view string) bool {
+	if view == ViewIntegrations {
+		return v.mayInspect()
+	}
 	switch {
 	case v.kind == viewerUser && v.role == config.RoleAgent:
 		return view == views.ViewAgent
@@ -74,32 +86,49 @@ func (v viewer) audience(view string) views.Audience {
 }
 
 func tokenViewer() viewer {
-	return viewer{kind: viewerToken, name: "api token", role: config.RoleAdmin}
+	return viewer{kind: viewerToken, name: "api token", role: config.RoleAdmin, grant: "token"}
 }
 
 func userViewer(u config.User) viewer {
-	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent, lang: views.MatchLanguage(u.Lang)}
+	return viewer{kind: viewerUser, name: u.Email, role: u.Role, company: u.Company, masked: u.Role == config.RoleAgent, lang: views.MatchLanguage(u.Lang),
+		grant: grantOf("user", u.Email, string(u.Role), u.Company, u.Lang, u.PasswordHash)}
 }
 
 func displayViewer(d config.Display) viewer {
 	return viewer{kind: viewerDisplay, name: d.Name, company: d.Company, masked: d.IsMasked(), lang: views.MatchLanguage(d.Lang),
-		acknowledge: d.Acknowledge, sound: d.Sound}
+		acknowledge: d.Acknowledge, sound: d.Sound,
+		grant: grantOf("display", d.Token, d.Name, d.Company, strconv.FormatBool(d.IsMasked()), d.Lang, strconv.FormatBool(d.Acknowledge))}
+}
+
+// openGrant is the grant of the open viewer: valid while no credential is
+// configured.
+const openGrant = "open"
+
+// grantOf names a configuration entry by a hash of its parts (a display
+// token or a password hash is never kept in the clear here).
+func grantOf(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
 }
 
 // viewers lists every viewer the configuration allows, for the set of
 // audiences the pipeline renders.
-func (a *auth) viewers() []viewer {
-	if !a.enabled() {
-		return []viewer{{kind: viewerOpen}}
+func (cr *credentials) viewers() []viewer {
+	if !cr.enabled() {
+		return []viewer{{kind: viewerOpen, grant: openGrant}}
 	}
 	var vs []viewer
-	if a.hasToken {
+	if cr.hasToken {
 		vs = append(vs, tokenViewer())
 	}
-	for _, acc := range a.accounts {
+	for _, acc := range cr.accounts {
 		vs = append(vs, userViewer(acc.user))
 	}
-	for _, d := range a.displays {
+	for _, d := range cr.displays {
 		vs = append(vs, displayViewer(d))
 	}
 	return vs
@@ -108,9 +137,11 @@ func (a *auth) viewers() []viewer {
 // audiences is the set of audiences the configuration allows, each once, in
 // a stable order. It is bounded by the configuration: requests cannot add to
 // it.
-func (a *auth) audiences() []views.Audience {
+func (a *auth) audiences() []views.Audience { return a.creds.Load().audiences() }
+
+func (cr *credentials) audiences() []views.Audience {
 	seen := map[string]views.Audience{}
-	for _, v := range a.viewers() {
+	for _, v := range cr.viewers() {
 		for _, view := range []string{views.ViewBoard, views.ViewAgent} {
 			for _, lang := range views.Languages {
 				if v.lang != "" && lang != v.lang {
@@ -147,7 +178,7 @@ func (s *Server) requireViewer(page bool) echo.MiddlewareFunc {
 			if err != nil {
 				// Pages send people to the login form, when there are
 				// people to log in (a display-only setup has none).
-				if page && !errors.Is(err, errBadToken) && len(s.auth.accounts) > 0 {
+				if page && !errors.Is(err, errBadToken) && s.auth.hasAccounts() {
 					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 				}
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="wallboard"`)
@@ -162,17 +193,20 @@ func (s *Server) requireViewer(page bool) echo.MiddlewareFunc {
 // socketViewer checks a WebSocket request's view= against what its viewer
 // may see (403 otherwise), and ties the socket's life to the viewer's
 // session: it is closed with hub.CloseEnded when the session is revoked, on
-// any node, or expires. It runs after requireViewer.
+// any node, or expires, and when a reload removes or changes the
+// configuration entry that let the viewer in (grants). It runs after requireViewer.
 func (s *Server) socketViewer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		v := viewerOf(c)
 		if view := c.QueryParam("view"); view != "" && !v.mayView(view) {
 			return errorJSON(c, http.StatusForbidden, "This view is not open to you.")
 		}
-		if v.session == "" {
-			return next(c)
+		parent, endSession := context.Background(), func() {}
+		if v.session != "" {
+			parent, endSession = s.auth.revoked.lifetime(v.session, v.expires)
 		}
-		life, end := s.auth.revoked.lifetime(v.session, v.expires)
+		life, endGrant := s.grants.lifetime(parent, v.grant)
+		end := func() { endGrant(); endSession() }
 		c.SetRequest(hub.WithLifetime(c.Request(), life))
 		// The lifetime ends with the connection once the upgrade has
 		// hijacked it, or now if there was no upgrade.

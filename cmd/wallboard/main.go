@@ -82,6 +82,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	// SIGHUP reloads the configuration file (reload.go); caught from now
+	// on, so that it never ends the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	consumers, err := startSQS(ctx, cfg, srv, logger)
 	if err != nil {
 		return err
@@ -97,6 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
 		}
 	}
+	go newReloader(cfg, srv, logger).watch(ctx, hup)
 	return serve(ctx, cfg, srv, ln, metricsLn, consumers, logger)
 }
 
@@ -127,6 +133,20 @@ func openLog(ctx context.Context, cfg settings, logger *slog.Logger) (*eventlog.
 // newServer configures the server from the settings and their
 // configuration file.
 func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.Server, error) {
+	scfg, err := serverConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := server.New(scfg, elog, logger)
+	if err != nil {
+		return nil, fmt.Errorf("configure server: %w", err)
+	}
+	return srv, nil
+}
+
+// serverConfig is the server's configuration from the settings and their
+// configuration file; a reload builds it again from the file read anew.
+func serverConfig(cfg settings) (server.Config, error) {
 	scfg := server.Config{
 		Secrets:           bytesOf(cfg.Secrets),
 		PublicURL:         cfg.PublicURL,
@@ -143,22 +163,21 @@ func newServer(cfg settings, elog *eventlog.Log, logger *slog.Logger) (*server.S
 	}
 	if f := cfg.File; f != nil {
 		for _, in := range f.Integrations {
+			if len(in.Secrets) == 0 {
+				continue // an SQS integration verified with the AWS key
+			}
 			scfg.Integrations = append(scfg.Integrations, server.Integration{ID: in.ID, Company: in.Company, Secrets: bytesOf(in.Secrets)})
 		}
 		scfg.Users, scfg.Displays, scfg.QueueThresholds = f.Users, f.Displays, f.Queues
-		if len(f.Users) > 0 {
-			keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
-			var err error
-			if scfg.SessionKey, err = sessionKey(keyFile); err != nil {
-				return nil, err
-			}
+		// With a configuration file there is always a session key, so
+		// that users added by a reload can log in.
+		keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
+		var err error
+		if scfg.SessionKey, err = sessionKey(keyFile); err != nil {
+			return scfg, err
 		}
 	}
-	srv, err := server.New(scfg, elog, logger)
-	if err != nil {
-		return nil, fmt.Errorf("configure server: %w", err)
-	}
-	return srv, nil
+	return scfg, nil
 }
 
 // serve runs everything until ctx ends or something fails, then stops in

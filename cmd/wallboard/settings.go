@@ -23,9 +23,12 @@ import (
 // an environment variable; a flag beats the variable, which beats the
 // default. (The configuration file they may name is a config.File.)
 type settings struct {
-	Addr             string
-	DataDir          string
-	ConfigFile       string
+	Addr       string
+	DataDir    string
+	ConfigFile string
+	// ConfigPoll is how often the configuration file is checked for
+	// changes (reload.go); 0: only on SIGHUP.
+	ConfigPoll       time.Duration
 	Secrets          []string
 	Demo             bool
 	DemoUsers        int
@@ -122,6 +125,7 @@ func defineFlags(fs *flag.FlagSet, e *envReader, s *settings) rawSettings {
 	fs.StringVar(&s.Addr, "addr", env("WALLBOARD_ADDR", ":8080"), "listen address (WALLBOARD_ADDR)")
 	fs.StringVar(&s.DataDir, "data-dir", env("WALLBOARD_DATA_DIR", "./data"), "event log and snapshots (WALLBOARD_DATA_DIR)")
 	fs.StringVar(&s.ConfigFile, "config", env("WALLBOARD_CONFIG", ""), "optional YAML configuration file (WALLBOARD_CONFIG)")
+	fs.DurationVar(&s.ConfigPoll, "config-poll", e.duration("WALLBOARD_CONFIG_POLL", 5*time.Second), "how often the -config file is checked for changes, which are applied live; 0 = only on SIGHUP (WALLBOARD_CONFIG_POLL)")
 	raw.secret = fs.String("webhook-secret", env("WALLBOARD_WEBHOOK_SECRET", ""), "webhook secret(s), comma-separated for rotation (WALLBOARD_WEBHOOK_SECRET; or WALLBOARD_WEBHOOK_SECRET_FILE)")
 	fs.BoolVar(&s.Demo, "demo", e.bool("WALLBOARD_DEMO", false), "run the built-in simulated PBX (WALLBOARD_DEMO)")
 	fs.IntVar(&s.DemoUsers, "demo-users", e.int("WALLBOARD_DEMO_USERS", 48), "users in the simulated company (WALLBOARD_DEMO_USERS)")
@@ -222,9 +226,21 @@ func (s *settings) resolve(raw rawSettings, e *envReader) {
 			e.fail("-public-url / WALLBOARD_PUBLIC_URL: %q is not an http or https URL such as https://board.example.com", s.PublicURL)
 		}
 	}
-	if len(s.Secrets) == 0 && len(s.SQSQueueURLs) == 0 && !s.Demo && (s.File == nil || len(s.File.Integrations) == 0) {
-		e.fail("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, list integrations in the -config file, configure an SQS queue (WALLBOARD_SQS_QUEUE_URL), or run with -demo")
+	if s.ConfigPoll < 0 {
+		e.fail("-config-poll / WALLBOARD_CONFIG_POLL: %s is negative", s.ConfigPoll)
 	}
+	if err := checkIngress(*s); err != nil {
+		e.fail("%w", err)
+	}
+}
+
+// checkIngress fails when no event can arrive: no secret, integration or
+// queue, and no demo. A reload is held to it as the start is.
+func checkIngress(s settings) error {
+	if len(s.Secrets) == 0 && len(s.SQSQueueURLs) == 0 && !s.Demo && (s.File == nil || len(s.File.Integrations) == 0) {
+		return errors.New("no webhook secret: set -webhook-secret or WALLBOARD_WEBHOOK_SECRET (or WALLBOARD_WEBHOOK_SECRET_FILE) to the secret of your Wildix webhook integration, list integrations in the -config file, configure an SQS queue (WALLBOARD_SQS_QUEUE_URL), or run with -demo")
+	}
+	return nil
 }
 
 // splitList splits a comma-separated setting, dropping blanks.

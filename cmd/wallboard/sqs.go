@@ -79,6 +79,11 @@ func startSQS(ctx context.Context, cfg settings, srv *server.Server, logger *slo
 		consumers = append(consumers, c)
 		urls = append(urls, q.url)
 		srv.AddReadyCheck("sqs "+q.url, c.Ready)
+		srv.WatchSQS(server.SQSWatch{URL: q.url, Integration: q.integration, Company: q.company, Ready: c.Ready, Stats: func() server.SQSStats {
+			st := c.Stats()
+			return server.SQSStats{Received: st.Received, Handled: st.Handled, BadSignature: st.BadSignature, Rejected: st.Rejected,
+				Errors: st.HandlerErrors + st.ReceiveErrors + st.DeleteErrors + st.VisibilityErrors, OldestMessageAge: st.Lag}
+		}})
 	}
 	srv.MetricsRegistry().MustRegister(sqsCollector(consumers, urls))
 	return consumers, nil
