@@ -374,6 +374,8 @@ func printConfig(w io.Writer, cfg settings) error {
 		SyncInterval      string       `yaml:"sync_interval"`
 		DedupeWindow      string       `yaml:"dedupe_window"`
 		Retention         string       `yaml:"retention"`
+		HistoryRetention  string       `yaml:"history_retention"`
+		ConfigPoll        string       `yaml:"config_poll"`
 		CallTTL           string       `yaml:"call_ttl"`
 		ConferenceTTL     string       `yaml:"conference_ttl"`
 		ClockSkew         string       `yaml:"clock_skew"`
@@ -404,6 +406,7 @@ func printConfig(w io.Writer, cfg settings) error {
 		Demo: cfg.Demo, DemoUsers: cfg.DemoUsers, DemoRate: cfg.DemoRate,
 		NATSURL: eventlog.RedactURLs(cfg.NATSURL), NATSCreds: cfg.NATSCreds, Replicas: cfg.Replicas,
 		SyncInterval: cfg.SyncInterval.String(), DedupeWindow: cfg.DedupeWindow.String(), Retention: cfg.Retention.String(),
+		HistoryRetention: cfg.HistoryRetention.String(), ConfigPoll: cfg.ConfigPoll.String(),
 		CallTTL: cfg.CallTTL.String(), ConferenceTTL: cfg.ConfTTL.String(), ClockSkew: cfg.ClockSkew.String(),
 		TickPeriod: cfg.TickPeriod.String(), Timezone: cfg.DayLocation.String(), PublicURL: cfg.PublicURL,
 		TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey,
