@@ -2,6 +2,7 @@ package eventlog
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +58,7 @@ func (l *Log) Archives(ctx context.Context) ([]Archive, error) {
 		}
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(a, b Archive) int { return compareSeq(a.Seq, b.Seq) })
+	slices.SortFunc(out, func(a, b Archive) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 
@@ -152,16 +153,6 @@ func archiveOf(info *jetstream.ObjectInfo) (Archive, error) {
 		return Archive{}, fmt.Errorf("eventlog: archived snapshot has no valid %q metadata: %w", timeMetadata, err)
 	}
 	return Archive{Seq: seq, Time: t}, nil
-}
-
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Read calls fn with the entries after seq after, in order, up to the last

@@ -94,11 +94,7 @@ func (s *Server) handleHistory(c echo.Context) error {
 	page := s.pageFor(c, aud, "")
 	page.Socket, page.Script = "", ""
 	h := views.NewHistory(company, days, figures, s.nameOf(company))
-	h2 := c.Response().Header()
-	h2.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	h2.Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	return views.HistoryPage(page, h).Render(views.WithLanguage(c.Request().Context(), aud.Lang), c.Response())
+	return writeHTML(views.WithLanguage(c.Request().Context(), aud.Lang), c, views.HistoryPage(page, h))
 }
 
 // nameOf returns the live board's names of company's people by extension.

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/wallboard/wallboard/config"
@@ -144,11 +146,16 @@ func (s *Server) writePage(c echo.Context, aud views.Audience, view *views.View,
 	if err != nil {
 		return fmt.Errorf("render the page of %s: %w", aud.Key(), err)
 	}
+	return writeHTML(c.Request().Context(), c, component)
+}
+
+// writeHTML answers with component, rendered in ctx, never cached.
+func writeHTML(ctx context.Context, c echo.Context, component templ.Component) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	return component.Render(c.Request().Context(), c.Response())
+	return component.Render(ctx, c.Response())
 }
 
 // Languages. A viewer reads the language of their account or display link

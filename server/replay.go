@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -172,7 +173,7 @@ func (r *replayer) base(ctx context.Context, within func(uint64, time.Time) bool
 // keep records a checkpoint of s.
 func (r *replayer) keep(s *replayState) {
 	i, found := slices.BinarySearchFunc(r.checkpoints, s.seq, func(p replayPoint, seq uint64) int {
-		return compareUint(p.seq, seq)
+		return cmp.Compare(p.seq, seq)
 	})
 	if found {
 		return
@@ -194,14 +195,4 @@ func (r *replayer) keep(s *replayState) {
 		clear(r.checkpoints[len(thinned):])
 		r.checkpoints, r.checkpointBytes = thinned, size
 	}
-}
-
-func compareUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

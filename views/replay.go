@@ -44,12 +44,7 @@ func (r Replay) timeText() string { return r.At.In(cmp.Or(r.Loc, time.UTC)).Form
 
 // link is the page's URL at another moment: at (when not zero) or entry seq.
 func (r Replay) link(at time.Time, seq uint64) templ.SafeURL {
-	q := url.Values{}
-	for k, v := range r.Query {
-		if k != "at" && k != "seq" {
-			q[k] = v
-		}
-	}
+	q := r.otherParams()
 	if at.IsZero() {
 		q.Set("seq", strconv.FormatUint(seq, 10))
 	} else {
@@ -60,16 +55,22 @@ func (r Replay) link(at time.Time, seq uint64) templ.SafeURL {
 
 // liveLink is the page's URL without the moment: the live board.
 func (r Replay) liveLink() templ.SafeURL {
+	q := r.otherParams()
+	if len(q) == 0 {
+		return "/"
+	}
+	return templ.SafeURL("/?" + q.Encode())
+}
+
+// otherParams is a copy of the page's parameters without the moment.
+func (r Replay) otherParams() url.Values {
 	q := url.Values{}
 	for k, v := range r.Query {
 		if k != "at" && k != "seq" {
 			q[k] = v
 		}
 	}
-	if len(q) == 0 {
-		return "/"
-	}
-	return templ.SafeURL("/?" + q.Encode())
+	return q
 }
 
 // unix is t in whole seconds, as the scrubber's range holds it.
