@@ -64,32 +64,35 @@ func TestQueueThresholdsReachThePage(t *testing.T) {
 
 // queueState is the part of GET /api/v1/state this file reads.
 type queueState struct {
-	Queues []struct {
-		Company      string  `json:"company"`
-		Name         string  `json:"name"`
-		SLThreshold  float64 `json:"slThresholdSeconds"`
-		ShortAbandon float64 `json:"shortAbandonSeconds"`
-		SLBasis      string  `json:"slBasis"`
-		Members      int     `json:"membersToday"`
-		Agents       struct {
-			Free, Offline int
-		} `json:"agents"`
-		Today struct {
-			Offered      int      `json:"offered"`
-			AnsweredInSL int      `json:"answeredInSl"`
-			ServiceLevel *float64 `json:"serviceLevel"`
-			AbandonRate  *float64 `json:"abandonRate"`
-			ASA          float64  `json:"asaSeconds"`
-		} `json:"today"`
-		Last15 struct {
-			Offered int `json:"offered"`
-		} `json:"last15m"`
-		Intraday []struct {
-			Start   *time.Time `json:"start"`
-			Offered int        `json:"offered"`
-		} `json:"intraday"`
-		WaitingCalls []struct{} `json:"waitingCalls"`
-	} `json:"queues"`
+	Queues []queueJSON `json:"queues"`
+}
+
+// queueJSON is one queue of queueState.
+type queueJSON struct {
+	Company      string  `json:"company"`
+	Name         string  `json:"name"`
+	SLThreshold  float64 `json:"slThresholdSeconds"`
+	ShortAbandon float64 `json:"shortAbandonSeconds"`
+	SLBasis      string  `json:"slBasis"`
+	Members      int     `json:"membersToday"`
+	Agents       struct {
+		Free, Offline int
+	} `json:"agents"`
+	Today struct {
+		Offered      int      `json:"offered"`
+		AnsweredInSL int      `json:"answeredInSl"`
+		ServiceLevel *float64 `json:"serviceLevel"`
+		AbandonRate  *float64 `json:"abandonRate"`
+		ASA          float64  `json:"asaSeconds"`
+	} `json:"today"`
+	Last15 struct {
+		Offered int `json:"offered"`
+	} `json:"last15m"`
+	Intraday []struct {
+		Start   *time.Time `json:"start"`
+		Offered int        `json:"offered"`
+	} `json:"intraday"`
+	WaitingCalls []struct{} `json:"waitingCalls"`
 }
 
 func (h *harness) queues() queueState {
@@ -206,5 +209,47 @@ func TestQueueWallRoutes(t *testing.T) {
 	}
 	if page := get("/display/" + token + "?window=60"); !strings.Contains(page, `data-window="60"`) {
 		t.Error("window=60 is not the wall's window")
+	}
+}
+
+// TestReloadRecordsQueueSettings: a reload that changes a queue's service
+// level threshold records it through the log (so every node's board
+// classifies later calls by it), and one that changes nothing records
+// nothing.
+func TestReloadRecordsQueueSettings(t *testing.T) {
+	queues := []config.Queue{{Company: testCompany, Name: "Support line", SLThreshold: 4 * time.Second}}
+	cfg := server.Config{Secrets: [][]byte{[]byte(testSecret)}, QueueThresholds: queues}
+	h := newHarnessWith(t, eventlog.Options{Dir: t.TempDir()}, func(c *server.Config) { *c = cfg })
+	waitFor(t, func() bool { s := h.queues(); return len(s.Queues) == 1 && s.Queues[0].SLThreshold == 4 })
+
+	cfg.QueueThresholds = []config.Queue{{Company: testCompany, Name: "Support line", SLThreshold: 30 * time.Second},
+		{Company: testCompany, Name: "Sales line"}}
+	if err := h.srv.Reload(t.Context(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		s := h.queues()
+		return len(s.Queues) == 2 && slices.ContainsFunc(s.Queues, func(q queueJSON) bool { return q.Name == "Support line" && q.SLThreshold == 30 })
+	})
+	last, err := h.log.LastSeq(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.srv.Reload(t.Context(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	// Another change after the unchanged one: when it has arrived, the
+	// unchanged reload (asked for first) has been dealt with, and must
+	// have appended nothing.
+	cfg.QueueThresholds = slices.Clone(cfg.QueueThresholds)
+	cfg.QueueThresholds[0].SLThreshold = 15 * time.Second
+	if err := h.srv.Reload(t.Context(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		return slices.ContainsFunc(h.queues().Queues, func(q queueJSON) bool { return q.Name == "Support line" && q.SLThreshold == 15 })
+	})
+	if now, _ := h.log.LastSeq(t.Context()); now != last+1 {
+		t.Errorf("log went from %d to %d: want one entry, for the one change", last, now)
 	}
 }

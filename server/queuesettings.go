@@ -58,8 +58,8 @@ func QueueSettingsOf(qs []config.Queue) []board.QueueSetting {
 // this node's board holds, it appends them to the log and waits until this
 // node has applied them. Calls counted afterwards are classified by them;
 // calls counted before keep their classification. Run calls it once the
-// board has caught up at start; call it again after reloading the
-// configuration.
+// board has caught up at start and after every reload (see
+// wantQueueSettings); a caller may also call it directly.
 func (s *Server) PublishQueueSettings(ctx context.Context, qs []config.Queue) error {
 	want := QueueSettingsOf(qs)
 	var have []board.QueueSetting
@@ -92,25 +92,55 @@ func (s *Server) PublishQueueSettings(ctx context.Context, qs []config.Queue) er
 	return s.state.waitApplied(ctx, seq, s.cfg.ApplyWait)
 }
 
-// publishQueueSettingsAtStart records the configured queue settings once
-// the board has caught up with the log, retrying while the log cannot
-// store them.
-func (s *Server) publishQueueSettingsAtStart(ctx context.Context) {
+// wantQueueSettings asks publishQueueSettings to record qs, replacing
+// whatever it was asked for and has not recorded yet: New calls it with
+// the configuration's queues, Reload with the reloaded ones.
+func (s *Server) wantQueueSettings(qs []config.Queue) {
+	for {
+		select {
+		case s.queueWant <- qs:
+			return
+		default:
+			select {
+			case <-s.queueWant: // superseded
+			default:
+			}
+		}
+	}
+}
+
+// publishQueueSettings records the queue settings the configuration asks
+// for (see wantQueueSettings) once the board has caught up with the log,
+// the latest request first, retrying while the log cannot store them. One
+// goroutine does it, so that a reload's settings never overtake the ones
+// they replace.
+func (s *Server) publishQueueSettings(ctx context.Context) {
 	select {
 	case <-ctx.Done():
 		return
 	case <-s.pipe.caughtUpCh:
 	}
-	for attempt := 0; ; attempt++ {
-		err := s.PublishQueueSettings(ctx, s.cfg.QueueThresholds)
-		if err == nil || ctx.Err() != nil {
-			return
-		}
-		s.logger.Warn("Cannot record the queue settings; retrying", slog.Any("error", err))
+	for {
+		var qs []config.Queue
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(min(time.Duration(attempt+1)*time.Second, 30*time.Second)):
+		case qs = <-s.queueWant:
+		}
+		for attempt := 1; ; attempt++ {
+			err := s.PublishQueueSettings(ctx, qs)
+			if err == nil || ctx.Err() != nil {
+				break
+			}
+			s.logger.Warn("Cannot record the queue settings; retrying", slog.Any("error", err))
+			var newer []config.Queue
+			select {
+			case <-ctx.Done():
+				return
+			case newer = <-s.queueWant:
+				qs, attempt = newer, 0
+			case <-time.After(min(time.Duration(attempt)*time.Second, 30*time.Second)):
+			}
 		}
 	}
 }

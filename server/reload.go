@@ -110,6 +110,7 @@ func (s *Server) reload(ctx context.Context, cfg Config) error {
 		valid[v.grant] = true
 	}
 	closed := s.grants.set(valid)
+	s.wantQueueSettings(cfg.QueueThresholds)
 	s.logger.Info("Configuration reloaded", slog.Int("integrations", len(l.integrations)), slog.Int("users", len(cr.accounts)),
 		slog.Int("displays", len(cr.displays)), slog.Int("queue_thresholds", len(l.thresholds)), slog.Int("sockets_closed", closed))
 	s.afterReload(ctx)
@@ -149,9 +150,7 @@ func (s *Server) OnReload(fn func(ctx context.Context)) {
 	s.reloadHooks = append(s.reloadHooks, fn)
 }
 
-// afterReload runs once a reload is applied. Whatever must follow a new
-// configuration is called from here: PublishQueueSettings(ctx), when queue
-// settings go through the log, belongs here (or registered with OnReload).
+// afterReload runs the hooks of OnReload once a reload is applied.
 func (s *Server) afterReload(ctx context.Context) {
 	s.reloadHooksMu.Lock()
 	hooks := append([]func(context.Context){}, s.reloadHooks...)

@@ -187,8 +187,11 @@ type Server struct {
 	reloadMu      sync.Mutex
 	reloadHooksMu sync.Mutex
 	reloadHooks   []func(context.Context)
-	sockets       *clientLimit
-	inspector     *inspector
+	// queueWant holds the queue settings the configuration last asked
+	// for, until publishQueueSettings has recorded them (latest wins).
+	queueWant chan []config.Queue
+	sockets   *clientLimit
+	inspector *inspector
 	// bodyLimits is what each route ("METHOD /path") may read of a body;
 	// every other route reads none (see limitBodies).
 	bodyLimits map[string]int64
@@ -269,6 +272,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 		views:   av,
 
 		grants:    newGrants(),
+		queueWant: make(chan []config.Queue, 1),
 		inspector: newInspector(),
 		sockets:   newClientLimit(cfg.MaxSocketsPerClient),
 		bodyLimits: map[string]int64{
@@ -284,6 +288,7 @@ func New(cfg Config, log EventLog, logger *slog.Logger) (*Server, error) {
 	}
 	srv = s
 	s.live.Store(l)
+	s.wantQueueSettings(cfg.QueueThresholds)
 	s.metrics.watchLag(log, s.state)
 	s.metrics.watchBoard(s.state)
 	s.history = newHistory(logger.With(slog.String("component", "history")))
@@ -322,7 +327,7 @@ func (s *Server) Run(ctx context.Context) error {
 	defer cancel()
 	go s.history.run(ctx, sharedTables(s.log), s.cfg.HistoryRetention)
 	go ticker(ctx, s.log, s.cfg.TickPeriod, s.logger)
-	go s.publishQueueSettingsAtStart(ctx)
+	go s.publishQueueSettings(ctx)
 	go s.heartbeat(ctx)
 	go s.pushInspector(ctx)
 	go s.auth.revoked.watch(ctx, s.logger)
