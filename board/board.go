@@ -338,6 +338,7 @@ func (b *Board) Snapshot() Snapshot {
 	slices.SortFunc(s.Agents, func(x, y AgentStats) int {
 		return compareKeys(key{x.Company, x.Extension}, key{y.Company, y.Extension})
 	})
+	s.QueueTotals = b.QueueTotals()
 	return s
 }
 

@@ -291,7 +291,7 @@ func (b *Board) UnmarshalBinary(data []byte) error {
 			return fmt.Errorf("board: decode state: queue %s/%s: intervals out of order", q.Company, q.Name)
 		}
 		n.queues[key{q.Company, q.Name}] = q
-		n.tenant(q.Company).queues++
+		n.tenant(q.Company).addQueue(q.Name)
 	}
 	for qk := range n.queueCalls {
 		if _, ok := n.queues[qk]; !ok {

@@ -165,6 +165,9 @@ type Snapshot struct {
 	Calls       []Call
 	Conferences []Conference
 	Queues      []QueueStats
+	// QueueTotals are each company's queues taken together (see
+	// Board.QueueTotal), by company.
+	QueueTotals []QueueStats
 	Agents      []AgentStats
 }
 

@@ -86,11 +86,11 @@ func (b *Board) ensureQueue(k key) *QueueStats {
 	q, ok := b.queues[k]
 	if !ok {
 		t := b.tenant(k.company)
-		if t.queues >= b.opts.Limits.Queues {
+		if len(t.queues) >= b.opts.Limits.Queues {
 			b.hit(LimitQueues)
 			return nil
 		}
-		t.queues++
+		t.addQueue(k.id)
 		q = &QueueStats{Company: k.company, Name: k.id, Formula: b.formulaFor(k)}
 		b.queues[k] = q
 	}

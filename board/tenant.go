@@ -27,9 +27,11 @@ type tenant struct {
 	// confEnds: conferences a progress event listing nobody ended.
 	confEnds map[string]confEnd
 	users    int
-	// members counts learned (queue, member) pairs; queues the queues;
-	// completed today's counted records.
-	members, queues, completed int
+	// members counts learned (queue, member) pairs; completed today's
+	// counted records.
+	members, completed int
+	// queues are the company's queue names, sorted (within Limits.Queues).
+	queues []string
 
 	// recent are the queues' calls of the last hour by minute (for the
 	// rolling windows), minute the clock's minute they were computed for.
@@ -40,6 +42,13 @@ type tenant struct {
 	// time, so that expiry scans only when something can expire. They never
 	// change results, only how often a scan runs.
 	callFloor, confFloor, tombFloor floor
+}
+
+// addQueue records a new queue of the company.
+func (t *tenant) addQueue(name string) {
+	if i, found := slices.BinarySearch(t.queues, name); !found {
+		t.queues = slices.Insert(t.queues, i, name)
+	}
 }
 
 // confEnd is when a conference ended: At, the ending event's trusted time

@@ -85,6 +85,17 @@ async function measure(page: Page): Promise<Measure> {
         problems.push(`${name}: the chart has no title or description`);
       }
     }
+    // The all-queues line (two queues or more): as legible, whole, on screen.
+    for (const t of document.querySelectorAll<HTMLElement>('#queue-totals > [data-testid="queue-total"]')) {
+      const box = t.getBoundingClientRect();
+      if (box.right > innerWidth + 0.5 || box.bottom > innerHeight + 0.5) problems.push('all queues: off screen');
+      if (t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1) problems.push('all queues: overflows');
+      for (const dd of t.querySelectorAll<HTMLElement>('.queue-key dd')) {
+        const px = parseFloat(getComputedStyle(dd).fontSize);
+        sizes.push(px);
+        if (dd.scrollWidth > dd.clientWidth + 1) problems.push(`all queues: "${dd.textContent}" cut across`);
+      }
+    }
     return { u, problems, panels: panels.length, sizes };
   });
 }
@@ -107,12 +118,50 @@ for (const n of [1, 12]) {
       await expect(page.locator('#queues > [data-testid="queue"]').last()).toHaveAttribute('data-abandon', /\d/);
       await page.waitForTimeout(300);
       const m = await measure(page);
+      await page.screenshot({ path: test.info().outputPath(`queues-${n}-${s.name}.png`) });
       expect(m.problems).toEqual([]);
       expect(Math.min(...m.sizes)).toBeGreaterThanOrEqual(48 * m.u - 0.01);
+      await expect(page.getByTestId('queue-total')).toHaveCount(n > 1 ? 1 : 0);
       await context.close();
     });
   }
 }
+
+test('all queues together: one line above the panels with the sums, on the wall, the board and the API', async ({ page }) => {
+  await queues(3);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${wb.url}/queues`);
+  const total = page.getByTestId('queue-total');
+  // 1 + 2 + 3 callers waiting; each queue answered 2 (one within 20 s) and
+  // lost one caller after 48 s (the 2 s one is a short abandon): 3 of 9.
+  await expect(total.locator('[data-key="waiting"] dd')).toHaveText('6');
+  await expect(total.locator('[data-key="sl"] dd')).toHaveText('33%');
+  await expect(total.locator('.queue-today dd').first()).toHaveText('6');
+  await expect(total.locator('.queue-head')).toHaveText('All queues');
+  const m = await total.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const first = document.querySelector('#queues > [data-testid="queue"]')!.getBoundingClientRect();
+    const dds = [...el.querySelectorAll<HTMLElement>('.queue-key dd')];
+    return {
+      sizes: dds.map((dd) => parseFloat(getComputedStyle(dd).fontSize)),
+      cut: dds.some((dd) => dd.scrollWidth > dd.clientWidth + 1) || el.scrollHeight > el.clientHeight + 1,
+      above: box.bottom <= first.top + 0.5,
+      height: box.height,
+    };
+  });
+  expect(Math.min(...m.sizes)).toBeGreaterThanOrEqual(48);
+  expect(m.cut).toBe(false);
+  expect(m.above).toBe(true);
+  // One line: the key numbers and today's figures side by side.
+  expect(m.height).toBeLessThan(130);
+  // The board's side panel and the API carry the same total.
+  await page.goto(`${wb.url}/`);
+  await expect(page.getByTestId('queue-total').locator('[data-key="waiting"] dd')).toHaveText('6');
+  const state = await (await page.request.get(`${wb.url}/api/v1/state`)).json();
+  expect(state.queueTotals).toHaveLength(1);
+  expect(state.queueTotals[0]).toMatchObject({ name: '', waiting: 6, answeredToday: 6, slThresholdSeconds: 20 });
+  expect(state.queueTotals[0].waitingCalls).toHaveLength(6);
+});
 
 test('the service level is explained on focus and the window follows the select', async ({ page }) => {
   await queues(2);

@@ -23,7 +23,11 @@ type (
 		Calls       []apiCall       `json:"calls"`
 		Conferences []apiConference `json:"conferences"`
 		Queues      []apiQueue      `json:"queues"`
-		Agents      []apiAgent      `json:"agents"`
+		// QueueTotals are each company's queues together, for companies
+		// with two or more (name empty, alert null; a null threshold or
+		// short-abandon limit: each queue's own applied).
+		QueueTotals []apiQueue `json:"queueTotals"`
+		Agents      []apiAgent `json:"agents"`
 		// Replay is set when the state is of a past moment (?at= or ?seq=).
 		Replay *apiReplay `json:"replay,omitempty"`
 	}
@@ -91,8 +95,8 @@ type (
 
 		Agents       apiQueueAgents  `json:"agents"`
 		WaitingCalls []apiWaiter     `json:"waitingCalls"`
-		SLThreshold  float64         `json:"slThresholdSeconds"`
-		ShortAbandon float64         `json:"shortAbandonSeconds"`
+		SLThreshold  *float64        `json:"slThresholdSeconds"`
+		ShortAbandon *float64        `json:"shortAbandonSeconds"`
 		SLBasis      string          `json:"slBasis"`
 		Today        apiFigures      `json:"today"`
 		Last15       apiFigures      `json:"last15m"`
@@ -193,6 +197,7 @@ func newAPIState(v *views.View) apiState {
 		Calls:       make([]apiCall, 0, len(b.Calls)),
 		Conferences: make([]apiConference, 0, len(b.Conferences)),
 		Queues:      make([]apiQueue, 0, len(b.Queues)),
+		QueueTotals: make([]apiQueue, 0, len(b.QueueTotals)),
 		Agents:      make([]apiAgent, 0, len(b.Agents)),
 	}
 	for _, t := range b.Tiles {
@@ -236,25 +241,10 @@ func newAPIState(v *views.View) apiState {
 		})
 	}
 	for _, q := range b.Queues {
-		out.Queues = append(out.Queues, apiQueue{
-			Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
-			Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
-			Agents:       apiQueueAgents{Free: q.Free, Talking: q.AgentsTalking, Ringing: q.AgentsRinging, Away: q.AgentsAway, Offline: q.AgentsOffline},
-			WaitingCalls: make([]apiWaiter, 0, len(q.Waiters)),
-			SLThreshold:  q.Formula.Threshold.Seconds(), ShortAbandon: q.Formula.ShortAbandon.Seconds(), SLBasis: q.Formula.Basis,
-			Today: figuresOf(q.Today), Last15: figuresOf(q.Last15), Last30: figuresOf(q.Last30), Last60: figuresOf(q.Last60),
-			Intraday: make([]apiIntervalFx, 0, len(q.Intraday)),
-			Alert:    alertOf(q),
-		})
-		last := &out.Queues[len(out.Queues)-1]
-		for _, w := range q.Waiters {
-			p := w.Caller
-			last.WaitingCalls = append(last.WaitingCalls, apiWaiter{CallID: w.CallID, Since: tm(w.Since),
-				Caller: apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local}})
-		}
-		for _, iv := range q.Intraday {
-			last.Intraday = append(last.Intraday, apiIntervalFx{Start: tm(iv.Start), apiFigures: figuresOf(iv.Figures)})
-		}
+		out.Queues = append(out.Queues, apiQueueOf(q))
+	}
+	for _, q := range b.QueueTotals {
+		out.QueueTotals = append(out.QueueTotals, apiQueueOf(q))
 	}
 	slices.SortFunc(out.Queues, func(x, y apiQueue) int {
 		return cmp.Or(strings.Compare(x.Company, y.Company), strings.Compare(x.Name, y.Name))
@@ -317,4 +307,35 @@ func alertOf(q views.QueueRow) *apiAlert {
 		a.SnoozedBy = str(q.SnoozedBy)
 	}
 	return a
+}
+
+// apiQueueOf is a queue row, or a company's all-queues row, as the API
+// writes it.
+func apiQueueOf(q views.QueueRow) apiQueue {
+	out := apiQueue{
+		Company: q.Company, Name: q.Name, Waiting: q.Waiting, OldestWait: tm(q.OldestWait), Talking: q.Talking, Members: q.Members, Free: q.Free,
+		Answered: q.Answered, Missed: q.Missed, WaitTotal: q.WaitTotal.Seconds(), TalkTotal: q.TalkTotal.Seconds(), HoldTotal: q.HoldTotal.Seconds(),
+		Agents:       apiQueueAgents{Free: q.Free, Talking: q.AgentsTalking, Ringing: q.AgentsRinging, Away: q.AgentsAway, Offline: q.AgentsOffline},
+		WaitingCalls: make([]apiWaiter, 0, len(q.Waiters)),
+		SLBasis:      q.Formula.Basis,
+		Today:        figuresOf(q.Today), Last15: figuresOf(q.Last15), Last30: figuresOf(q.Last30), Last60: figuresOf(q.Last60),
+		Intraday: make([]apiIntervalFx, 0, len(q.Intraday)),
+		Alert:    alertOf(q),
+	}
+	// Zero and negative are a total's "each queue's own" (board.QueueTotal).
+	if f := q.Formula; f.Threshold > 0 {
+		out.SLThreshold = new(f.Threshold.Seconds())
+	}
+	if f := q.Formula; f.ShortAbandon >= 0 {
+		out.ShortAbandon = new(f.ShortAbandon.Seconds())
+	}
+	for _, w := range q.Waiters {
+		p := w.Caller
+		out.WaitingCalls = append(out.WaitingCalls, apiWaiter{CallID: w.CallID, Since: tm(w.Since),
+			Caller: apiParty{Extension: str(p.Extension), Phone: str(p.Phone), Name: str(p.Name), Local: p.Local}})
+	}
+	for _, iv := range q.Intraday {
+		out.Intraday = append(out.Intraday, apiIntervalFx{Start: tm(iv.Start), apiFigures: figuresOf(iv.Figures)})
+	}
+	return out
 }

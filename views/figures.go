@@ -88,14 +88,21 @@ func stateLabel(ctx context.Context, s board.TileState) StateLabel {
 // its threshold, basis and short abandons, and the window.
 func formulaText(ctx context.Context, f board.Formula, window string) string {
 	short := tr(ctx, "formula.short_none")
-	if f.ShortAbandon > 0 {
+	switch {
+	case f.ShortAbandon < 0: // queues taken together, each with its own
+		short = tr(ctx, "formula.short_each")
+	case f.ShortAbandon > 0:
 		short = tr(ctx, "formula.short_some", seconds(f.ShortAbandon))
+	}
+	threshold := seconds(f.Threshold) + " s"
+	if f.Threshold == 0 { // queues taken together, each with its own
+		threshold = tr(ctx, "formula.own_threshold")
 	}
 	key := "formula.offered"
 	if f.Basis == board.BasisAnswered {
 		key = "formula.answered"
 	}
-	return tr(ctx, key, seconds(f.Threshold), short, window)
+	return tr(ctx, key, threshold, short, window)
 }
 
 // slDefID is the id of the element that explains queue q's formula.

@@ -66,9 +66,11 @@ func TestEveryFigureIsExplained(t *testing.T) {
 	out := renderComponent(t, BoardPage(page, NewBoard(fixture(), Audience{View: ViewBoard})))
 	labels := explainedLabel.FindAll(out, -1)
 	// 12 figures for each of 3 queues (the key four, today's six, the
-	// agents and the rolling windows), 3 column headers for the agents.
-	if len(labels) != 12*3+3 {
-		t.Fatalf("found %d explained labels, want %d", len(labels), 12*3+3)
+	// agents and the rolling windows), 10 for the all-queues row of the
+	// company with two (the key four, today's six), 3 column headers for
+	// the agents.
+	if want := 12*3 + 10 + 3; len(labels) != want {
+		t.Fatalf("found %d explained labels, want %d", len(labels), want)
 	}
 	for _, l := range labels {
 		title := attr("title").FindSubmatch(l)

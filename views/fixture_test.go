@@ -96,6 +96,12 @@ func fixture() board.Snapshot {
 			},
 			{Company: b, Name: "Other line", Period: board.Period{Answered: 3}},
 		},
+		// Sales line and Support line together (board.QueueTotal).
+		QueueTotals: []board.QueueStats{{
+			Company: a, Waiting: 2, OldestWait: t0.Add(-45 * time.Second), Talking: 1,
+			Members: 3, Free: 1, AgentsTalking: 1, AgentsOffline: 1, Formula: board.Formula{ShortAbandon: -1, Basis: board.BasisOffered},
+			Period: board.Period{Answered: 42, AnsweredInSL: 38, Missed: 5, Abandoned: 4, ShortAbandoned: 1, WaitTotal: 18*time.Minute + 30*time.Second, TalkTotal: 2*time.Hour + 36*time.Minute},
+		}},
 		Agents: []board.AgentStats{
 			{Company: a, Extension: "1001", Answered: 8, Missed: 1, TalkTotal: 20 * time.Minute},
 			{Company: a, Extension: "1003", Missed: 2},
@@ -133,6 +139,15 @@ func (s source) Conference(company, id string) (board.Conference, bool) {
 		}
 	}
 	return board.Conference{}, false
+}
+
+func (s source) QueueTotal(company string) (board.QueueStats, bool) {
+	for _, q := range s.snap.QueueTotals {
+		if q.Company == company {
+			return q, true
+		}
+	}
+	return board.QueueStats{}, false
 }
 
 func (s source) Queue(company, name string) (board.QueueStats, bool) {

@@ -23,6 +23,7 @@ type Source interface {
 	Call(company, id string) (board.Call, bool)
 	Conference(company, id string) (board.Conference, bool)
 	Queue(company, name string) (board.QueueStats, bool)
+	QueueTotal(company string) (board.QueueStats, bool)
 	Agent(company, extension string) (board.AgentStats, bool)
 }
 
@@ -62,6 +63,14 @@ func Push(src Source, changes []board.Change, aud Audience) ([]byte, error) {
 		seen[k] = true
 		if p := element(src, c, aud); p != nil {
 			parts = append(parts, p)
+		}
+		// A queue's change is its company's total's too, once per frame.
+		total := key{board.ChangeQueue, c.Company, "\x00total"}
+		if c.Kind == board.ChangeQueue && aud.View != ViewAgent && !seen[total] {
+			seen[total] = true
+			if q, ok := src.QueueTotal(c.Company); ok {
+				parts = append(parts, queueTotal(newQueueTotalRow(q, aud)))
+			}
 		}
 	}
 	if len(parts) == 0 {

@@ -25,6 +25,9 @@ func ConferenceID(company, id string) string { return makeID("conf", company, id
 // QueueID is the id of a queue's row.
 func QueueID(company, name string) string { return makeID("queue", company, name) }
 
+// QueueTotalID is the id of a company's all-queues row.
+func QueueTotalID(company string) string { return makeID("queues", company) }
+
 // AgentID is the id of an agent's row in today's figures.
 func AgentID(company, extension string) string { return makeID("agent", company, extension) }
 

@@ -254,12 +254,15 @@ type Participant struct {
 
 // Board is the supervisors' wall board for one Audience.
 type Board struct {
-	Seq         uint64 // the board's seq, or the company's own for a one-company audience
-	Day         string // today's date (YYYY-MM-DD), the company's for a one-company audience: the window of the daily figures
-	Counts      []StateCount
-	Tiles       []Tile
-	Calls       []CallRow
-	Queues      []QueueRow
+	Seq    uint64 // the board's seq, or the company's own for a one-company audience
+	Day    string // today's date (YYYY-MM-DD), the company's for a one-company audience: the window of the daily figures
+	Counts []StateCount
+	Tiles  []Tile
+	Calls  []CallRow
+	Queues []QueueRow
+	// QueueTotals are each company's queues together (board.QueueTotal),
+	// for companies with two queues or more.
+	QueueTotals []QueueRow
 	Conferences []ConferenceRow
 	Agents      []AgentRow
 
@@ -317,6 +320,11 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 			b.Queues = append(b.Queues, newQueueRow(q, aud))
 		}
 	}
+	for _, q := range snap.QueueTotals {
+		if aud.shows(q.Company) {
+			b.QueueTotals = append(b.QueueTotals, newQueueTotalRow(q, aud))
+		}
+	}
 	for _, c := range snap.Conferences {
 		if aud.shows(c.Company) {
 			b.Conferences = append(b.Conferences, newConferenceRow(c, aud))
@@ -325,6 +333,7 @@ func NewBoard(snap board.Snapshot, aud Audience) Board {
 	sortBySortKey(b.Tiles, func(t *Tile) string { return t.Sort })
 	sortBySortKey(b.Calls, func(c *CallRow) string { return c.Sort })
 	sortBySortKey(b.Queues, func(q *QueueRow) string { return q.Sort })
+	sortBySortKey(b.QueueTotals, func(q *QueueRow) string { return q.Sort })
 	sortBySortKey(b.Conferences, func(c *ConferenceRow) string { return c.Sort })
 	sortBySortKey(b.Agents, func(a *AgentRow) string { return a.Sort })
 	b.Counts = countStates(b.Tiles, aud)
@@ -516,6 +525,14 @@ func newCallRow(c board.Call, aud Audience) CallRow {
 			add(*leg.Callee)
 		}
 	}
+	return r
+}
+
+// newQueueTotalRow is a company's all-queues row (see board.QueueTotal):
+// a queue row without a name, under its own id.
+func newQueueTotalRow(q board.QueueStats, aud Audience) QueueRow {
+	r := newQueueRow(q, aud)
+	r.ID, r.Name, r.Sort = QueueTotalID(q.Company), "", sortKey(q.Company, "")
 	return r
 }
 

@@ -84,6 +84,7 @@ func (v *View) render() error {
 		b := &v.Board
 		add("tiles", tiles(nil), each(b.Tiles, tile))
 		add("calls", calls(nil), each(b.Calls, callRow))
+		add("queue-totals", queueTotals(nil), each(b.QueueTotals, queueTotal))
 		add("queues", queues(nil), each(b.Queues, queueRow))
 		add("conferences", conferences(nil), each(b.Conferences, conferenceRow))
 		add("agents", agents(nil), each(b.Agents, agentRow))

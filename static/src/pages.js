@@ -161,7 +161,9 @@ export class TVLayout {
     }
     const touched = (id) => changes === null || [...changes.lists].some((l) => l?.id === id) || [...changes.containers].some((c) => c.id === id);
     if (turned || touched("tiles") || !this.grid) this.tiles();
-    if (turned || !this.sideCaps || SIDE_LISTS.some(touched)) this.side(!this.sideCaps || SIDE_LISTS.some(touched));
+    // The all-queues rows above the queues take the side panel's space too.
+    const sideTouched = SIDE_LISTS.some(touched) || touched("queue-totals");
+    if (turned || !this.sideCaps || sideTouched) this.side(!this.sideCaps || sideTouched);
   }
 
   tiles() {
