@@ -10,8 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/board"
+	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/views"
 )
 
