@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { Wallboard, freePort } from './support';
+import { Wallboard, freePort, shoot } from './support';
 import { local, queueCall, completedCall, abandonedCall, resetClock } from './tv-events';
 
 // The queue wall (/queues) read from 4 m: service level, waiting, longest
@@ -107,7 +107,7 @@ const screens = [
 
 for (const n of [1, 12]) {
   for (const s of screens) {
-    test(`${n} queue(s) at ${s.name}: key numbers legible, nothing overflows`, async ({ browser }) => {
+    test(`${n} queue(s) at ${s.name}: key numbers legible, nothing overflows`, async ({ browser }, testInfo) => {
       await queues(n);
       const context = await browser.newContext({ viewport: { width: s.width, height: s.height } });
       const page = await context.newPage();
@@ -118,7 +118,7 @@ for (const n of [1, 12]) {
       await expect(page.locator('#queues > [data-testid="queue"]').last()).toHaveAttribute('data-abandon', /\d/);
       await page.waitForTimeout(300);
       const m = await measure(page);
-      await page.screenshot({ path: test.info().outputPath(`queues-${n}-${s.name}.png`) });
+      await shoot(page, testInfo, n === 12 ? `queues-${s.name}` : `queues-${n}-${s.name}`, n === 12 && s.name === '1920x1080');
       expect(m.problems).toEqual([]);
       expect(Math.min(...m.sizes)).toBeGreaterThanOrEqual(48 * m.u - 0.01);
       await expect(page.getByTestId('queue-total')).toHaveCount(n > 1 ? 1 : 0);

@@ -1,6 +1,7 @@
+import type { Page, TestInfo } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
@@ -9,6 +10,22 @@ export const repoRoot = path.resolve(__dirname, '..');
 export const binaryPath = path.join(repoRoot, 'e2e', '.bin', 'wallboard');
 export const secret = 'e2e-secret-4f1c9a';
 export const company = 'it_w555001';
+
+/**
+ * shoot saves a screenshot of page as a test artifact named name; with
+ * UPDATE_SCREENSHOTS=1 (npm run screenshots) and readme set, it also
+ * replaces the README's image in docs/screenshots/.
+ */
+export async function shoot(page: Page, testInfo: TestInfo, name: string, readme = false) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  if (readme && process.env.UPDATE_SCREENSHOTS) {
+    const dir = path.join(repoRoot, 'docs', 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(file, path.join(dir, `${name}.png`));
+  }
+}
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {

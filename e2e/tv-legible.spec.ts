@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
-import { Wallboard, freePort, telephony, presence } from './support';
+import { Wallboard, freePort, telephony, presence, shoot } from './support';
 import { namedPeople, local, internalCall, queueCall, personName, resetClock } from './tv-events';
 
 // The TV from 4 m, at every company size: names ≥ 28 px, state words and
@@ -123,12 +123,6 @@ async function openTV(browser: Browser, screen: (typeof screens)[number], query 
   await page.goto(`${wb.url}/${query}`);
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
   return page;
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 for (const n of [12, 48, 300, 1000]) {

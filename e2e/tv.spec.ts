@@ -1,8 +1,6 @@
 import { test, expect, Page, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { Wallboard, company as companyID, freePort, telephony, presence, repoRoot } from './support';
+import { Wallboard, company as companyID, freePort, telephony, presence, shoot } from './support';
 import { local, internalCall, queueCall, completedCall, namedPeople, resetClock, eventsStart } from './tv-events';
 
 // The board supervisors leave on the wall: TV layout, filters in the URL,
@@ -69,17 +67,6 @@ async function open(page: Page, query = '') {
   await expect(page.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
 }
 
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-  if (process.env.UPDATE_SCREENSHOTS) {
-    const dir = path.join(repoRoot, 'docs', 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(file, path.join(dir, `${name}.png`));
-  }
-}
-
 async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
@@ -133,20 +120,20 @@ test('screenshots', async ({ page, browser }, testInfo) => {
   await page.clock.setFixedTime(shown);
   await open(page, '?tv=1');
   await expect(page.locator('[data-testid="queue"]')).toHaveAttribute('data-level', 'red');
-  await shoot(page, testInfo, 'tv-1920x1080');
+  await shoot(page, testInfo, 'tv-1920x1080', true);
 
   await page.emulateMedia({ colorScheme: 'dark' }); // outside TV mode the board follows the system
   await open(page, '');
-  await shoot(page, testInfo, 'board-1920x1080');
+  await shoot(page, testInfo, 'board-1920x1080', true);
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.clock.setFixedTime(shown);
   await phone.goto(`${wb.url}/agent?me=1003`);
   await expect(phone.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
-  await shoot(phone, testInfo, 'agent-390x844');
+  await shoot(phone, testInfo, 'agent-390x844', true);
   await phone.goto(`${wb.url}/?theme=light`);
   await expect(phone.locator('[data-connection]')).toHaveAttribute('data-connection', 'live');
-  await shoot(phone, testInfo, 'board-light-390x844');
+  await shoot(phone, testInfo, 'board-light-390x844', true);
   await phone.close();
 });
 

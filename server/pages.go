@@ -133,6 +133,7 @@ func (s *Server) pageFor(c echo.Context, aud views.Audience, rawQuery string) vi
 	}
 	if v := viewerOf(c); aud.View == views.ViewBoard {
 		page.Acknowledge, page.Sound = v.mayAcknowledge(), v.sound
+		page.MayReplay = mayReplay(v) && s.replay != nil
 	}
 	if aud.View == views.ViewBoard {
 		page.QueueThresholds = views.ThresholdsFor(s.live.Load().thresholds, aud)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/config"
 	"github.com/wallboard/wallboard/views"
 )
@@ -135,10 +136,13 @@ func (s *Server) renderReplay(c echo.Context, v viewer) error {
 	y, mo, d := now.In(loc).Date()
 	page := s.pageFor(c, aud, "")
 	page.Socket = "" // a moment of the past does not change
+	var queues []board.QueueStats
+	s.state.read(func(b *board.Board, _ uint64) { queues = b.Queues() })
 	page.Replay = &views.Replay{
 		At: m.At, Seq: m.Seq, Loc: loc, Now: now,
 		DayStart: time.Date(y, mo, d, 0, 0, 0, 0, loc),
 		Query:    c.QueryParams(),
+		Day:      views.NewReplayDay(queues, aud),
 	}
 	return s.writePage(c, aud, views.NewView(m.Snapshot, aud), page)
 }

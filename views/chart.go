@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The intraday chart of a queue: one bar per 15-minute interval (answered
@@ -29,6 +30,9 @@ type chart struct {
 	Dots        []chartDot
 	Ticks       []chartTick
 	Empty       bool // no call today: the chart says so
+	// From and To are the instants of the chart's left and right edges
+	// (RFC 3339), so that a click can name the moment under it.
+	From, To string
 }
 
 type chartBar struct {
@@ -82,6 +86,9 @@ func newChart(ctx context.Context, q QueueRow) chart {
 		first = last - minHours
 	}
 	span := float64((last - first) * 60)
+	// The first interval's start, less its minutes past the first hour.
+	from := pts[0].iv.Start.Add(time.Duration(first*60-pts[0].min) * time.Minute)
+	c.From, c.To = rfc3339(from), rfc3339(from.Add(time.Duration(span)*time.Minute))
 	x := func(min int) float64 { return float64(min-first*60) / span * chartW }
 	most := 1
 	for _, p := range pts {

@@ -2,11 +2,15 @@ package views
 
 import (
 	"cmp"
+	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
+
+	"github.com/wallboard/wallboard/board"
 )
 
 // Replay marks a page as the board at a past moment (GET /?at=… or ?seq=…):
@@ -20,6 +24,78 @@ type Replay struct {
 	// Query is the page's other parameters (filters, tv=…), which the
 	// bar's links keep.
 	Query url.Values
+	// Day is today's calls per 15-minute interval of every queue the
+	// viewer sees, as the live board counts them: the chart the scrubber
+	// runs over (see NewReplayDay).
+	Day []ReplayInterval
+}
+
+// ReplayInterval is one 15-minute interval of the replay bar's chart.
+type ReplayInterval struct {
+	Start               time.Time
+	Answered, Abandoned int
+}
+
+// NewReplayDay sums the intervals of queues (of companies aud shows) by
+// start, in order: the replay bar's chart.
+func NewReplayDay(queues []board.QueueStats, aud Audience) []ReplayInterval {
+	sums := map[time.Time]*ReplayInterval{}
+	for _, q := range queues {
+		if !aud.shows(q.Company) {
+			continue
+		}
+		for _, iv := range q.Intraday {
+			s := sums[iv.Start]
+			if s == nil {
+				s = &ReplayInterval{Start: iv.Start}
+				sums[iv.Start] = s
+			}
+			s.Answered += iv.Answered
+			s.Abandoned += iv.Abandoned
+		}
+	}
+	out := make([]ReplayInterval, 0, len(sums))
+	for _, s := range sums {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b ReplayInterval) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// dayBar is one bar of the replay bar's chart, in its viewBox (0 0 1000
+// 40): x and width by time from DayStart to Now, height by calls.
+type dayBar struct {
+	X, W, YAnswered, HAnswered, YAbandon, HAbandon string
+	Label                                          string
+}
+
+// dayBars lays out r.Day over the scrubber's span.
+func (r Replay) dayBars(ctx context.Context) []dayBar {
+	span := r.Now.Sub(r.DayStart).Seconds()
+	if span <= 0 {
+		return nil
+	}
+	most := 1
+	for _, iv := range r.Day {
+		most = max(most, iv.Answered+iv.Abandoned)
+	}
+	const w, h = 1000.0, 40.0
+	var out []dayBar
+	for _, iv := range r.Day {
+		x := iv.Start.Sub(r.DayStart).Seconds() / span * w
+		if x < 0 || x >= w {
+			continue
+		}
+		bw := min(15*60/span*w, w-x)
+		ha := float64(iv.Answered) / float64(most) * h
+		hb := float64(iv.Abandoned) / float64(most) * h
+		out = append(out, dayBar{
+			X: f1(x), W: f1(max(bw-0.5, 0.5)),
+			YAnswered: f1(h - ha), HAnswered: f1(ha), YAbandon: f1(h - ha - hb), HAbandon: f1(hb),
+			Label: tr(ctx, "replay.day_bar", iv.Start.In(cmp.Or(r.Loc, time.UTC)).Format("15:04"), iv.Answered, iv.Abandoned),
+		})
+	}
+	return out
 }
 
 // stepLink is the URL of the moment one step away: "-event", "+event",

@@ -251,6 +251,7 @@ var words = map[string][5]string{
 	"replay.forward_minute": {"+1 min", "+1 min", "+1 Min.", "+1 min", "+1 min"},
 	"replay.play10":         {"Play ×10", "Riproduci ×10", "Abspielen ×10", "Lire ×10", "Reproducir ×10"},
 	"replay.play60":         {"Play ×60", "Riproduci ×60", "Abspielen ×60", "Lire ×60", "Reproducir ×60"},
+	"replay.day_bar":        {"%s: %d answered, %d abandoned", "%s: %d risposte, %d abbandonate", "%s: %d angenommen, %d aufgelegt", "%s : %d répondus, %d abandons", "%s: %d atendidas, %d abandonadas"},
 	"replay.scrub":          {"Moment of today", "Momento di oggi", "Zeitpunkt von heute", "Moment de la journée", "Momento de hoy"},
 	"replay.live":           {"Back to live", "Torna alla diretta", "Zurück zu live", "Retour au direct", "Volver al directo"},
 	"replay.before_history": {"That moment is older than the history kept.", "Quel momento è più vecchio della cronologia conservata.", "Dieser Zeitpunkt ist älter als der aufbewahrte Verlauf.", "Ce moment est plus ancien que l'historique conservé.", "Ese momento es anterior al historial conservado."},

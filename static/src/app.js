@@ -36,7 +36,7 @@ import { Connection } from "./connection.js";
 import { Filters, View } from "./filters.js";
 import { showFreshness } from "./indicator.js";
 import { TVLayout } from "./pages.js";
-import { Replay } from "./replay.js";
+import { Replay, chartMoments } from "./replay.js";
 import { fitWaiting, wireWindow } from "./queues.js";
 import { apply, Changes } from "./swap.js";
 import { loadWords } from "./words.js";
@@ -81,6 +81,7 @@ const layout = tv && !wall ? new TVLayout(rotatePeriod()) : null;
 // A replayed moment has no connection: its frames come from its bar.
 const replayBar = document.getElementById("replay");
 const replay = replayBar ? new Replay(replayBar, onFrame) : null;
+chartMoments();
 const conn = replay ? null : new Connection(document.body.dataset.ws || "/ws", onFrame, schedule);
 
 // What the next render has to do.

@@ -124,3 +124,38 @@ export class Replay {
     for (const a of this.bar.querySelectorAll("a[data-replay-step]")) a.href = link(a.dataset.replayStep);
   }
 }
+
+/**
+ * chartMoments makes a click on a queue's intraday chart open the board at
+ * the moment under the pointer (the chart's svg names its edges' instants
+ * in data-from and data-to), for viewers who may replay (data-may-replay
+ * on <body>): from "what happened at 10:42?" on the chart to the board as
+ * it was then, that queue's calls first. One listener on the document, so
+ * charts that pushes replace keep working.
+ */
+export function chartMoments(doc = document) {
+  if (doc.body?.dataset.mayReplay !== "1") return;
+  doc.addEventListener("click", (ev) => {
+    const svg = ev.target instanceof Element ? ev.target.closest("svg[data-from][data-to]") : null;
+    if (!svg) return;
+    const at = momentAt(svg.getBoundingClientRect(), svg.dataset.from, svg.dataset.to, ev.clientX, Date.now());
+    if (at === null) return;
+    const url = new URL("/", location.href);
+    url.searchParams.set("at", new Date(at).toISOString().replace(/\.\d+Z$/, "Z"));
+    const queue = svg.closest("[data-queue]")?.getAttribute("data-queue");
+    if (queue) url.searchParams.set("queue", queue);
+    location.assign(url.href);
+  });
+}
+
+/**
+ * momentAt is the instant (ms) at clientX on a chart whose box spans from
+ * to to (RFC 3339), never after now; null when the edges do not parse.
+ */
+export function momentAt(box, from, to, clientX, now) {
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || box.width <= 0) return null;
+  const f = Math.min(1, Math.max(0, (clientX - box.left) / box.width));
+  return Math.min(Math.round(a + f * (b - a)), now);
+}
