@@ -138,7 +138,10 @@ test('all queues together: one line above the panels with the sums, on the wall,
   await expect(total.locator('[data-key="sl"] dd')).toHaveText('33%');
   await expect(total.locator('.queue-today dd').first()).toHaveText('6');
   await expect(total.locator('.queue-head')).toHaveText('All queues');
-  const m = await total.evaluate((el) => {
+  // Measured in one synchronous pass, so that a push replacing the line
+  // cannot detach it halfway.
+  const m = await page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="queue-total"]')!;
     const box = el.getBoundingClientRect();
     const first = document.querySelector('#queues > [data-testid="queue"]')!.getBoundingClientRect();
     const dds = [...el.querySelectorAll<HTMLElement>('.queue-key dd')];
