@@ -71,6 +71,10 @@ async function measure(page: Page): Promise<Measure> {
         if (dd.scrollWidth > dd.clientWidth + 1) problems.push(`${name} ${key}: "${dd.textContent}" cut across`);
         if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) problems.push(`${name} ${key}: outside its panel`);
       }
+      // Every figure shown is whole: none runs into its neighbour.
+      for (const dd of q.querySelectorAll<HTMLElement>('.queue-today dd')) {
+        if (dd.offsetParent !== null && dd.scrollWidth > dd.clientWidth + 1) problems.push(`${name}: today's "${dd.textContent}" cut across`);
+      }
       // Callers shown are shown whole; the rest are counted.
       const list = q.querySelector<HTMLElement>('[data-waiters]')!;
       const lr = list.getBoundingClientRect();

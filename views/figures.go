@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/wallboard/wallboard/board"
 )
@@ -22,6 +23,10 @@ type figureDef struct {
 	Explain string
 	Daily   bool
 }
+
+// key names the figure in its element's data-figure ("short" for
+// def-short), for the layouts that leave some out.
+func (d figureDef) key() string { return strings.TrimPrefix(d.ID, "def-") }
 
 // label is the figure's label in ctx's language.
 func (d figureDef) label(ctx context.Context) string { return tr(ctx, d.Label) }
