@@ -3,7 +3,6 @@ package views
 import (
 	"context"
 
-	"golang.org/x/text/message"
 	"net/url"
 	"strings"
 )
@@ -62,7 +61,7 @@ func (a Audience) lang() string {
 }
 
 // printer writes the Audience's language.
-func (a Audience) printer() *message.Printer { return printerFor(a.lang()) }
+func (a Audience) printer() speaker { return speaker(a.lang()) }
 
 // shows reports whether the Audience may see an entity of company.
 func (a Audience) shows(company string) bool {

@@ -86,7 +86,7 @@ func legend() []legendEntry {
 
 // stateLabel is the label of s in ctx's language.
 func stateLabel(ctx context.Context, s board.TileState) StateLabel {
-	return label(printerFor(langOf(ctx)), s)
+	return label(speaker(langOf(ctx)), s)
 }
 
 // formulaText is the service level formula of one queue in ctx's language:

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/message"
-
 	"github.com/wallboard/wallboard/board"
 )
 
@@ -129,10 +127,10 @@ func pad2(n int) string {
 // ReasonText says in English why a tile shows its state, e.g. "on a call
 // (phone reports talking)" or "do not disturb: Meeting"; the JSON API's
 // stateReason.
-func ReasonText(r board.Reason) string { return reasonText(printerFor(Languages[0]), r) }
+func ReasonText(r board.Reason) string { return reasonText(speaker(Languages[0]), r) }
 
 // reasonText says in p's language why a tile shows its state.
-func reasonText(p *message.Printer, r board.Reason) string {
+func reasonText(p speaker, r board.Reason) string {
 	src := p.Sprintf("reason.src.calls")
 	if r.Reported {
 		src = p.Sprintf("reason.src.phone", r.Value)

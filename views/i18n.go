@@ -44,6 +44,27 @@ func newPrinters() map[string]*message.Printer {
 	return ps
 }
 
+// plain holds, per language, the text of every key of words.go that has
+// no verb to fill: what tr returns for it without args, written once
+// instead of formatted on every call (a 2,000-person board asks for a few
+// such words per tile).
+var plain = newPlain()
+
+func newPlain() map[string]map[string]string {
+	out := make(map[string]map[string]string, len(Languages))
+	for _, lang := range Languages {
+		p := printers[lang]
+		m := make(map[string]string, len(words))
+		for key, texts := range words {
+			if !strings.Contains(texts[0], "%") {
+				m[key] = p.Sprintf(key)
+			}
+		}
+		out[lang] = m
+	}
+	return out
+}
+
 // MatchLanguage returns the code of Languages that the first of asked
 // naming a language the board speaks names, each either a code ("de",
 // "it-CH") or an Accept-Language header's value, whose preferences are
@@ -102,7 +123,21 @@ func langOf(ctx context.Context) string {
 
 // tr is the text of key in ctx's language, with args.
 func tr(ctx context.Context, key string, args ...any) string {
-	return printerFor(langOf(ctx)).Sprintf(key, args...)
+	return speaker(langOf(ctx)).Sprintf(key, args...)
+}
+
+// speaker writes the words of one language (a code of Languages; English
+// for any other): tr without a context.
+type speaker string
+
+// Sprintf is the text of key with args.
+func (l speaker) Sprintf(key string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := plain[string(l)][key]; ok {
+			return s
+		}
+	}
+	return printerFor(string(l)).Sprintf(key, args...)
 }
 
 // Translate is the text of key in lang (English for an unknown one), with

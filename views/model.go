@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/message"
-
 	"github.com/wallboard/wallboard/board"
 )
 
@@ -30,7 +28,7 @@ type StateLabel struct {
 
 // Label returns the label of a TileState in English; an unknown value is
 // shown as board.TileUnknown.
-func Label(s board.TileState) StateLabel { return label(printerFor(Languages[0]), s) }
+func Label(s board.TileState) StateLabel { return label(speaker(Languages[0]), s) }
 
 // stateIcons are the icons of the states, and their ranks (the board's
 // precedence: 0 for rt, the first that applies, up to 7 for unknown).
@@ -44,7 +42,7 @@ var stateIcons = map[board.TileState]struct {
 }
 
 // label returns the label of a TileState in p's language.
-func label(p *message.Printer, s board.TileState) StateLabel {
+func label(p speaker, s board.TileState) StateLabel {
 	si, ok := stateIcons[s]
 	if !ok {
 		s, si = board.TileUnknown, stateIcons[board.TileUnknown]

@@ -37,6 +37,15 @@ func ShortName(name string) string {
 // them matches. The client folds the search text the same way (NFD, marks
 // removed, lower case).
 func Fold(s string) string {
+	// Most names are plain ASCII: nothing to strip, and no transformer to
+	// build.
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	folded, _, err := transform.String(t, s)
 	if err != nil {
