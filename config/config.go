@@ -41,6 +41,11 @@ type File struct {
 	// rows Load appends to Directory (see ReadDirectoryCSV).
 	Directory    []Person `yaml:"directory,omitempty"`
 	DirectoryCSV string   `yaml:"directory_csv,omitempty"`
+	// OIDC, when set, lets people sign in with an OpenID provider.
+	OIDC *OIDC `yaml:"oidc,omitempty"`
+	// PasswordLogin false turns off logging in with the passwords of
+	// Users (see PasswordLoginOn); it needs OIDC.
+	PasswordLogin *bool `yaml:"password_login,omitempty"`
 }
 
 // Limits are the board's per-company bounds (board.Limits); zero or absent
@@ -155,8 +160,10 @@ type User struct {
 	// Email is the login name, compared without regard to case.
 	Email string `yaml:"email"`
 	Role  Role   `yaml:"role"`
-	// PasswordHash is the output of "wallboard hash-password".
-	PasswordHash string `yaml:"password_hash"`
+	// PasswordHash is the output of "wallboard hash-password". With oidc
+	// configured it may be empty: the user then signs in only with the
+	// identity provider.
+	PasswordHash string `yaml:"password_hash,omitempty"`
 	// Company scopes the user to one tenant; only admins may omit it.
 	Company string `yaml:"company,omitempty"`
 	// Lang is the language of the user's pages (en, it, de, fr, es); empty:
@@ -228,6 +235,9 @@ func Load(path string) (*File, error) {
 				in.Secrets = append(in.Secrets, s)
 			}
 		}
+	}
+	if err := readOIDCSecret(f.OIDC); err != nil {
+		return nil, fmt.Errorf("configuration %s: %w", path, err)
 	}
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("configuration %s: %w", path, err)
@@ -347,10 +357,14 @@ func (f *File) Validate() error {
 		default:
 			bad("%s (%s): role %q is not admin, supervisor or agent", name, u.Email, u.Role)
 		}
-		if _, err := ParsePasswordHash(u.PasswordHash); err != nil {
+		if u.PasswordHash == "" && f.OIDC != nil {
+			// signs in with the identity provider only
+		} else if _, err := ParsePasswordHash(u.PasswordHash); err != nil {
 			bad("%s (%s): password_hash: %w; create one with \"wallboard hash-password\"", name, u.Email, err)
 		}
 	}
+
+	f.validateOIDC(bad)
 
 	tokens := map[string]bool{}
 	for i, d := range f.Displays {
@@ -454,6 +468,13 @@ func (f *File) Redacted() *File {
 	for i, u := range f.Users {
 		u.PasswordHash = hidden
 		out.Users[i] = u
+	}
+	if f.OIDC != nil {
+		o := *f.OIDC
+		if o.ClientSecret != "" {
+			o.ClientSecret = hidden
+		}
+		out.OIDC = &o
 	}
 	out.Displays = make([]Display, len(f.Displays))
 	for i, d := range f.Displays {

@@ -71,6 +71,15 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		{"queue wait without unit", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 60, red_wait: 3m}\n", "cannot unmarshal !!int `60` into time.Duration"},
 		{"queue wait below a second", "queues:\n  - {name: Q, amber_waiting: 2, red_waiting: 5, amber_wait: 500ms, red_wait: 3m}\n", "amber_wait must be a duration of 1s or more"},
 		{"queue unknown key", "queues:\n  - {name: Q, amber: 2}\n", "field amber not found"},
+		{"password login off without oidc", "password_login: false\n", "leaves nobody a way to log in"},
+		{"oidc issuer plain http", "public_url: https://b.example.test\noidc: {issuer: 'http://idp.example.test', client_id: w, client_secret: s}\n", "is not an https URL"},
+		{"oidc without client id", "public_url: https://b.example.test\noidc: {issuer: 'https://idp.example.test', client_secret: s}\n", "client_id is missing"},
+		{"oidc without secret", "public_url: https://b.example.test\noidc: {issuer: 'https://idp.example.test', client_id: w}\n", "client_secret (or client_secret_file) is missing"},
+		{"oidc without public url", "oidc: {issuer: 'https://idp.example.test', client_id: w, client_secret: s}\n", "public_url is required"},
+		{"oidc group without company", "public_url: https://b.example.test\noidc: {issuer: 'https://idp.example.test', client_id: w, client_secret: s, groups: [{group: cc, role: supervisor}]}\n", "oidc.groups[0] (cc): company is missing"},
+		{"oidc group twice", "public_url: https://b.example.test\noidc: {issuer: 'https://idp.example.test', client_id: w, client_secret: s, groups: [{group: cc, role: admin}, {group: cc, role: admin}]}\n", "(cc): appears twice"},
+		{"oidc group role unknown", "public_url: https://b.example.test\noidc: {issuer: 'https://idp.example.test', client_id: w, client_secret: s, groups: [{group: cc, role: boss}]}\n", `role "boss"`},
+		{"user without password and no oidc", "users:\n  - {email: a@b.c, role: admin}\n", "password_hash"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,5 +184,34 @@ limits: {users_per_company: 100, devices_per_user: 2}
 		if _, err := Parse([]byte(bad)); err == nil {
 			t.Errorf("accepted:\n%s", bad)
 		}
+	}
+}
+
+func TestOIDCAllowsUsersWithoutPasswords(t *testing.T) {
+	f, err := Parse([]byte(`public_url: https://board.example.test
+password_login: false
+oidc:
+  issuer: http://127.0.0.1:5556/
+  client_id: wallboard
+  client_secret: s3cret
+  groups:
+    - {group: cc-supervisors, role: supervisor, company: it_w700001}
+users:
+  - {email: Boss@Example.test, role: admin}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PasswordLoginOn() {
+		t.Error("password_login: false reads as on")
+	}
+	if f.OIDC.Claim() != "groups" {
+		t.Errorf("claim = %q, want the default groups", f.OIDC.Claim())
+	}
+	if got := f.Redacted().OIDC.ClientSecret; got == "s3cret" {
+		t.Error("Redacted keeps the client secret")
+	}
+	if f.OIDC.ClientSecret != "s3cret" {
+		t.Error("Redacted changed the original")
 	}
 }

@@ -38,8 +38,10 @@ const (
 // account is a configured user with the hash parsed.
 type account struct {
 	user config.User
-	hash config.PasswordHash
+	hash config.PasswordHash // zero for a user who signs in only by single sign-on
 }
+
+func (acc account) hasPassword() bool { return acc.user.PasswordHash != "" }
 
 // auth holds the credentials from the configuration, and what the nodes
 // share about them: revoked sessions and failed logins.
@@ -68,6 +70,11 @@ type credentials struct {
 	displays map[[32]byte]config.Display // by SHA-256 of the token
 	apiToken [32]byte                    // SHA-256 of the API token
 	hasToken bool
+	// passwords: the accounts' passwords are accepted (password login is
+	// on and some account has one).
+	passwords bool
+	// sso is the identity provider's client; nil without single sign-on.
+	sso *ssoClient
 	// decoy is checked for an unknown email, so that it takes as long to
 	// refuse as a wrong password (it has the parameters of a configured
 	// hash).
@@ -75,19 +82,40 @@ type credentials struct {
 }
 
 // newCredentials reads the credentials of cfg; sessionKey is the key that
-// will sign the accounts' sessions.
-func newCredentials(cfg Config, sessionKey []byte) (*credentials, error) {
+// will sign the accounts' sessions. prev, the credentials cfg replaces (nil
+// at start), lends its identity provider's client when cfg names the same,
+// so that a reload does not discover it again.
+func newCredentials(cfg Config, sessionKey []byte, prev *credentials) (*credentials, error) {
 	cr := &credentials{
 		accounts: make(map[string]account, len(cfg.Users)),
 		displays: make(map[[32]byte]config.Display, len(cfg.Displays)),
 	}
 	for _, u := range cfg.Users {
-		h, err := config.ParsePasswordHash(u.PasswordHash)
-		if err != nil {
-			return nil, fmt.Errorf("user %s: %w", u.Email, err)
-		}
 		u.Email = strings.ToLower(u.Email)
-		cr.accounts[u.Email] = account{user: u, hash: h}
+		acc := account{user: u}
+		if u.PasswordHash != "" || cfg.OIDC == nil {
+			h, err := config.ParsePasswordHash(u.PasswordHash)
+			if err != nil {
+				return nil, fmt.Errorf("user %s: %w", u.Email, err)
+			}
+			acc.hash = h
+			if !cfg.PasswordLoginOff {
+				cr.passwords = true
+				cr.decoy = h.Decoy()
+			}
+		}
+		cr.accounts[u.Email] = acc
+	}
+	if cfg.OIDC != nil {
+		if cfg.PublicURL == "" {
+			return nil, errors.New("single sign-on needs the public URL")
+		}
+		if prev != nil && prev.sso != nil && prev.sso.sameClient(*cfg.OIDC, cfg.PublicURL) {
+			cr.sso = &ssoClient{cfg: *cfg.OIDC, redirect: prev.sso.redirect, http: prev.sso.http}
+			cr.sso.provider, cr.sso.verifier = prev.sso.discovered()
+		} else {
+			cr.sso = newSSOClient(*cfg.OIDC, cfg.PublicURL)
+		}
 	}
 	for _, d := range cfg.Displays {
 		if len(d.Token) < config.MinTokenLength {
@@ -98,14 +126,8 @@ func newCredentials(cfg Config, sessionKey []byte) (*credentials, error) {
 	if cfg.APIToken != "" {
 		cr.apiToken, cr.hasToken = sha256.Sum256([]byte(cfg.APIToken)), true
 	}
-	if len(cr.accounts) > 0 {
-		if len(sessionKey) < 32 {
-			return nil, errors.New("a session key of at least 32 bytes is required when users are configured")
-		}
-		for _, acc := range cr.accounts {
-			cr.decoy = acc.hash.Decoy()
-			break
-		}
+	if (len(cr.accounts) > 0 || cr.sso != nil) && len(sessionKey) < 32 {
+		return nil, errors.New("a session key of at least 32 bytes is required when users or single sign-on are configured")
 	}
 	return cr, nil
 }
@@ -130,7 +152,7 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 			return nil, fmt.Errorf("public URL %q: %w", cfg.PublicURL, err)
 		}
 	}
-	cr, err := newCredentials(cfg, a.sessionKey)
+	cr, err := newCredentials(cfg, a.sessionKey, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +167,7 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 	// The tables are shared whenever accounts may exist: now, or after a
 	// reload (a session key is configured for them).
 	var failures, revoked counterTable
-	if tables != nil && (len(cr.accounts) > 0 || len(a.sessionKey) >= 32) {
+	if tables != nil && (len(cr.accounts) > 0 || cr.sso != nil || len(a.sessionKey) >= 32) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if failures, err = tables.openTable(ctx, "LOGIN_FAILURES", limits.window, maxThrottleKeys); err != nil {
@@ -168,11 +190,15 @@ func newAuth(cfg Config, tables tableOpener) (*auth, error) {
 func (a *auth) enabled() bool { return a.creds.Load().enabled() }
 
 func (cr *credentials) enabled() bool {
-	return len(cr.accounts) > 0 || len(cr.displays) > 0 || cr.hasToken
+	return len(cr.accounts) > 0 || len(cr.displays) > 0 || cr.hasToken || cr.sso != nil
 }
 
-// hasAccounts reports whether anyone logs in with a password.
-func (a *auth) hasAccounts() bool { return len(a.creds.Load().accounts) > 0 }
+// hasLogin reports whether people log in: with a password or by single
+// sign-on.
+func (a *auth) hasLogin() bool {
+	cr := a.creds.Load()
+	return cr.passwords || cr.sso != nil
+}
 
 // display returns the display link with token.
 func (a *auth) display(token string) (config.Display, bool) {
@@ -210,8 +236,7 @@ func (a *auth) identify(r *http.Request, now time.Time) (viewer, error) {
 		return viewer{}, errNoCredentials
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if acc, expiry, ok := a.sessionOf(cr, c.Value, now); ok {
-			v := userViewer(acc.user)
+		if v, expiry, ok := a.sessionOf(cr, c.Value, now); ok {
 			v.session, v.expires = sessionID(c.Value), expiry
 			if !a.revoked.has(r.Context(), v.session) {
 				return v, nil
@@ -233,7 +258,7 @@ func (a *auth) login(email, password string) (account, bool) {
 	defer func() { <-a.hashing }()
 	cr := a.creds.Load()
 	acc, ok := cr.accounts[email]
-	if !ok {
+	if !ok || !acc.hasPassword() {
 		cr.decoy.Matches(password)
 		return account{}, false
 	}

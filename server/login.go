@@ -18,7 +18,7 @@ import (
 
 // handleLoginForm is GET /login.
 func (s *Server) handleLoginForm(c echo.Context) error {
-	if !s.auth.enabled() || !s.auth.hasAccounts() {
+	if !s.auth.enabled() || !s.auth.hasLogin() {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return s.renderLogin(c, http.StatusOK, c.QueryParam("next"), "", "")
@@ -29,14 +29,24 @@ func (s *Server) renderLogin(c echo.Context, status int, next, email, problem st
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(status)
-	return views.LoginPage(views.Login{
+	cr := s.auth.creds.Load()
+	l := views.Login{
 		Title:      "Wallboard",
 		Stylesheet: static.Path("app.css"),
 		Icon:       static.Path("favicon.svg"),
 		Next:       localPath(next),
 		Email:      email,
 		Problem:    problem,
-	}).Render(c.Request().Context(), c.Response())
+		Passwords:  cr.passwords,
+	}
+	if cr.sso != nil {
+		l.SSO = ssoStatePath
+		if l.Next != "" {
+			l.SSO += "?next=" + url.QueryEscape(l.Next)
+		}
+		l.SSOName = cr.sso.cfg.Name
+	}
+	return views.LoginPage(l).Render(c.Request().Context(), c.Response())
 }
 
 // readForm parses the body of a login or logout form: a small urlencoded
@@ -69,8 +79,8 @@ func readForm(c echo.Context) (url.Values, error) {
 // form; attempts over the throttle's limits (throttle.go) get 429 until
 // their window ends.
 func (s *Server) handleLogin(c echo.Context) error {
-	if !s.auth.hasAccounts() {
-		return errorJSON(c, http.StatusNotFound, "No user accounts are configured.")
+	if !s.auth.creds.Load().passwords {
+		return errorJSON(c, http.StatusNotFound, "Logging in with a password is not configured.")
 	}
 	if err := s.auth.origins.Check(c.Request()); err != nil {
 		return errorJSON(c, http.StatusForbidden, "Cross-site login refused.")
@@ -106,21 +116,26 @@ func (s *Server) handleLogin(c echo.Context) error {
 		s.logger.Warn("Cannot clear the login failures of a successful login", slog.Any("error", err))
 	}
 	expiry := now.Add(s.auth.sessionTTL)
-	c.SetCookie(&http.Cookie{
-		Name:     sessionCookie,
-		Value:    s.auth.newSession(acc, expiry),
-		Path:     "/",
-		Expires:  expiry,
-		MaxAge:   int(s.auth.sessionTTL.Seconds()),
-		HttpOnly: true,
-		Secure:   s.auth.secureCookies || c.Request().TLS != nil,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.setSession(c, s.auth.newSession(acc, expiry), expiry)
 	s.logger.Info("Logged in", slog.String("user", acc.user.Email), slog.String("role", string(acc.user.Role)))
 	if next = localPath(next); next == "" {
 		next = homePage(userViewer(acc.user))
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// setSession sets the session cookie to value, which ends at expiry.
+func (s *Server) setSession(c echo.Context, value string, expiry time.Time) {
+	c.SetCookie(&http.Cookie{
+		Name:     sessionCookie,
+		Value:    value,
+		Path:     "/",
+		Expires:  expiry,
+		MaxAge:   int(time.Until(expiry).Seconds()),
+		HttpOnly: true,
+		Secure:   s.auth.secureCookies || c.Request().TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
 }
 
 // handleLogout is POST /logout: the session is revoked on every node (its
@@ -133,12 +148,12 @@ func (s *Server) handleLogout(c echo.Context) error {
 		return err
 	}
 	if cookie, err := c.Cookie(sessionCookie); err == nil {
-		if acc, expiry, ok := s.auth.session(cookie.Value, time.Now()); ok {
+		if v, expiry, ok := s.auth.session(cookie.Value, time.Now()); ok {
 			if err := s.auth.revoked.revoke(c.Request().Context(), sessionID(cookie.Value), expiry); err != nil {
 				// Revoked here; the other nodes accept it until it expires.
-				s.logger.Error("Cannot revoke a session on the other nodes", slog.String("user", acc.user.Email), slog.Any("error", err))
+				s.logger.Error("Cannot revoke a session on the other nodes", slog.String("user", v.name), slog.Any("error", err))
 			} else {
-				s.logger.Info("Logged out", slog.String("user", acc.user.Email))
+				s.logger.Info("Logged out", slog.String("user", v.name))
 			}
 		}
 	}

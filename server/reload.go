@@ -94,7 +94,7 @@ func (s *Server) reload(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	cr, err := newCredentials(cfg, s.auth.sessionKey)
+	cr, err := newCredentials(cfg, s.auth.sessionKey, s.auth.creds.Load())
 	if err != nil {
 		return err
 	}

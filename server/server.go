@@ -59,6 +59,11 @@ type Config struct {
 	Users    []config.User
 	Displays []config.Display
 	APIToken string
+	// OIDC, when set, lets people sign in with that OpenID provider
+	// (sso.go); it needs PublicURL and SessionKey. PasswordLoginOff turns
+	// off logging in with the Users' passwords.
+	OIDC             *config.OIDC
+	PasswordLoginOff bool
 	// QueueThresholds are the configuration file's queues: their alert
 	// thresholds replace the board's defaults (each page carries those of
 	// the queues its viewer may see), and their formulas and members are
@@ -388,6 +393,8 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/webhooks/wildix", s.handleWebhook)
 	e.GET("/login", s.handleLoginForm)
 	e.POST("/login", s.handleLogin)
+	e.GET(ssoStatePath, s.handleSSOStart)
+	e.GET(ssoStatePath+"/callback", s.handleSSOCallback)
 	e.POST("/logout", s.handleLogout)
 	// Pages and the API are compressed for clients that accept gzip (a
 	// 2,000-person board is about 1.3 MB of HTML, 60 KB gzipped); the

@@ -22,7 +22,12 @@ import (
 // over the email, the expiry and the user's current password hash. So a
 // session survives restarts and is valid on every node sharing the key, and
 // it ends at its expiry, when the user is removed from the configuration,
-// when their password changes, or when it is revoked: logging out revokes
+// when their password changes or password login is turned off, or when it
+// is revoked. A single sign-on session (sso.go) is
+// "sso.<email>.<basis>.<expiry>.<mac>", the MAC over the provider's issuer,
+// the email, what let it in (basis: "" for the email's user entry, else the
+// group) and the expiry: it ends when that entry or the provider changes,
+// or as any session does. Logging out revokes
 // the session on every node (the revocation is in a table the nodes share,
 // kept until the session would have expired), and closes the WebSockets it
 // opened, on every node.
@@ -32,6 +37,8 @@ const (
 	// sessionVersion is bumped when the signed fields change, ending every
 	// session.
 	sessionVersion = "v1"
+	// ssoSessionPrefix starts the cookie of a single sign-on session.
+	ssoSessionPrefix = "sso"
 	// maxRevokedSessions bounds the revocations remembered. Only a
 	// logged-in user can revoke a session (their own), so reaching it
 	// takes that many logins within a session's lifetime.
@@ -54,35 +61,99 @@ func (a *auth) sessionMAC(acc account, exp string) []byte {
 	return m.Sum(nil)
 }
 
-// session returns the account and expiry of a valid, unexpired session
+// newSSOSession returns a cookie value for email signed in with the
+// identity provider of issuer, let in by basis (see ssoViewer), valid until
+// expiry.
+func (a *auth) newSSOSession(issuer, email, basis string, expiry time.Time) string {
+	e := base64.RawURLEncoding.EncodeToString([]byte(email))
+	b := base64.RawURLEncoding.EncodeToString([]byte(basis))
+	exp := strconv.FormatInt(expiry.Unix(), 10)
+	return ssoSessionPrefix + "." + e + "." + b + "." + exp + "." + base64.RawURLEncoding.EncodeToString(a.ssoSessionMAC(issuer, email, basis, exp))
+}
+
+func (a *auth) ssoSessionMAC(issuer, email, basis, exp string) []byte {
+	m := hmac.New(sha256.New, a.sessionKey)
+	for _, part := range []string{sessionVersion, ssoSessionPrefix, issuer, email, basis, exp} {
+		m.Write([]byte(part))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
+}
+
+// session returns the viewer and expiry of a valid, unexpired session
 // cookie value. It does not check revocation.
-func (a *auth) session(value string, now time.Time) (account, time.Time, bool) {
+func (a *auth) session(value string, now time.Time) (viewer, time.Time, bool) {
 	return a.sessionOf(a.creds.Load(), value, now)
 }
 
-// sessionOf is session against the accounts of cr.
-func (a *auth) sessionOf(cr *credentials, value string, now time.Time) (account, time.Time, bool) {
+// sessionOf is session against the credentials of cr: a password session
+// needs its account with the same password hash and password login on; a
+// single sign-on session needs the same identity provider and what let it
+// in (the email's user entry, or its group entry) still there.
+func (a *auth) sessionOf(cr *credentials, value string, now time.Time) (viewer, time.Time, bool) {
 	parts := strings.Split(value, ".")
-	if len(parts) != 3 {
-		return account{}, time.Time{}, false
+	if len(parts) == 5 && parts[0] == ssoSessionPrefix {
+		return a.ssoSessionOf(cr, parts[1:], now)
+	}
+	if len(parts) != 3 || !cr.passwords {
+		return viewer{}, time.Time{}, false
 	}
 	email, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
-		return account{}, time.Time{}, false
+		return viewer{}, time.Time{}, false
 	}
-	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || now.Unix() >= exp {
-		return account{}, time.Time{}, false
+	exp, ok := unexpired(parts[1], now)
+	if !ok {
+		return viewer{}, time.Time{}, false
 	}
 	mac, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return account{}, time.Time{}, false
+		return viewer{}, time.Time{}, false
 	}
 	acc, ok := cr.accounts[string(email)]
-	if !ok || !hmac.Equal(mac, a.sessionMAC(acc, parts[1])) {
-		return account{}, time.Time{}, false
+	if !ok || !acc.hasPassword() || !hmac.Equal(mac, a.sessionMAC(acc, parts[1])) {
+		return viewer{}, time.Time{}, false
 	}
-	return acc, time.Unix(exp, 0), true
+	return userViewer(acc.user), exp, true
+}
+
+// ssoSessionOf checks the parts after the prefix of a single sign-on
+// session: email, basis, expiry, MAC.
+func (a *auth) ssoSessionOf(cr *credentials, parts []string, now time.Time) (viewer, time.Time, bool) {
+	if cr.sso == nil {
+		return viewer{}, time.Time{}, false
+	}
+	email, err1 := base64.RawURLEncoding.DecodeString(parts[0])
+	basis, err2 := base64.RawURLEncoding.DecodeString(parts[1])
+	mac, err3 := base64.RawURLEncoding.DecodeString(parts[3])
+	exp, ok := unexpired(parts[2], now)
+	if err1 != nil || err2 != nil || err3 != nil || !ok ||
+		!hmac.Equal(mac, a.ssoSessionMAC(cr.sso.cfg.Issuer, string(email), string(basis), parts[2])) {
+		return viewer{}, time.Time{}, false
+	}
+	if len(basis) == 0 {
+		acc, ok := cr.accounts[string(email)]
+		if !ok {
+			return viewer{}, time.Time{}, false
+		}
+		return userViewer(acc.user), exp, true
+	}
+	for _, g := range cr.sso.cfg.Groups {
+		if g.Group == string(basis) {
+			return groupViewer(string(email), g), exp, true
+		}
+	}
+	return viewer{}, time.Time{}, false
+}
+
+// unexpired parses a session's expiry (Unix seconds) and reports whether it
+// is after now.
+func unexpired(s string, now time.Time) (time.Time, bool) {
+	exp, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || now.Unix() >= exp {
+		return time.Time{}, false
+	}
+	return time.Unix(exp, 0), true
 }
 
 // sessionID names a session in the revocation table without being a

@@ -131,6 +131,11 @@ func (cr *credentials) viewers() []viewer {
 	for _, d := range cr.displays {
 		vs = append(vs, displayViewer(d))
 	}
+	if cr.sso != nil {
+		for _, g := range cr.sso.cfg.Groups {
+			vs = append(vs, groupViewer("", g))
+		}
+	}
 	return vs
 }
 
@@ -178,7 +183,7 @@ func (s *Server) requireViewer(page bool) echo.MiddlewareFunc {
 			if err != nil {
 				// Pages send people to the login form, when there are
 				// people to log in (a display-only setup has none).
-				if page && !errors.Is(err, errBadToken) && s.auth.hasAccounts() {
+				if page && !errors.Is(err, errBadToken) && s.auth.hasLogin() {
 					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 				}
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="wallboard"`)

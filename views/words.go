@@ -165,13 +165,20 @@ var words = map[string][5]string{
 	"figure.agent_avg_talk.label":   {"Avg talk", "Conversazione media", "Ø Gesprächszeit", "Conversation moy.", "Conversación media"},
 
 	// Login.
-	"login.title":      {"Log in · %s", "Accedi · %s", "Anmelden · %s", "Connexion · %s", "Iniciar sesión · %s"},
-	"login.email":      {"Email", "Email", "E-Mail", "E-mail", "Correo electrónico"},
-	"login.password":   {"Password", "Password", "Passwort", "Mot de passe", "Contraseña"},
-	"login.submit":     {"Log in", "Accedi", "Anmelden", "Se connecter", "Iniciar sesión"},
-	ProblemUnavailable: {"Signing in is unavailable for a moment. Try again shortly.", "L'accesso non è disponibile per un momento. Riprova tra poco.", "Die Anmeldung ist kurz nicht verfügbar. Versuchen Sie es gleich noch einmal.", "La connexion est indisponible pour un instant. Réessayez dans un moment.", "El inicio de sesión no está disponible por un momento. Inténtelo en breve."},
-	ProblemThrottled:   {"Too many failed attempts. Try again later.", "Troppi tentativi falliti. Riprova più tardi.", "Zu viele Fehlversuche. Versuchen Sie es später erneut.", "Trop de tentatives échouées. Réessayez plus tard.", "Demasiados intentos fallidos. Inténtelo más tarde."},
-	ProblemWrong:       {"The email or the password is not right.", "L'email o la password non sono corretti.", "E-Mail oder Passwort ist nicht richtig.", "L'e-mail ou le mot de passe est incorrect.", "El correo o la contraseña no son correctos."},
+	"login.title":         {"Log in · %s", "Accedi · %s", "Anmelden · %s", "Connexion · %s", "Iniciar sesión · %s"},
+	"login.email":         {"Email", "Email", "E-Mail", "E-mail", "Correo electrónico"},
+	"login.password":      {"Password", "Password", "Passwort", "Mot de passe", "Contraseña"},
+	"login.submit":        {"Log in", "Accedi", "Anmelden", "Se connecter", "Iniciar sesión"},
+	ProblemUnavailable:    {"Signing in is unavailable for a moment. Try again shortly.", "L'accesso non è disponibile per un momento. Riprova tra poco.", "Die Anmeldung ist kurz nicht verfügbar. Versuchen Sie es gleich noch einmal.", "La connexion est indisponible pour un instant. Réessayez dans un moment.", "El inicio de sesión no está disponible por un momento. Inténtelo en breve."},
+	ProblemThrottled:      {"Too many failed attempts. Try again later.", "Troppi tentativi falliti. Riprova più tardi.", "Zu viele Fehlversuche. Versuchen Sie es später erneut.", "Trop de tentatives échouées. Réessayez plus tard.", "Demasiados intentos fallidos. Inténtelo más tarde."},
+	"login.sso":           {"Sign in with %s", "Accedi con %s", "Anmelden mit %s", "Se connecter avec %s", "Iniciar sesión con %s"},
+	"login.sso_any":       {"Sign in with single sign-on", "Accedi con single sign-on", "Mit Single Sign-On anmelden", "Se connecter par authentification unique", "Iniciar sesión con inicio de sesión único"},
+	"login.or":            {"or", "oppure", "oder", "ou", "o"},
+	ProblemSSOUnavailable: {"The identity provider cannot be reached. Try again in a moment.", "Il provider di identità non è raggiungibile. Riprova tra un momento.", "Der Identitätsanbieter ist nicht erreichbar. Versuchen Sie es gleich noch einmal.", "Le fournisseur d'identité est injoignable. Réessayez dans un instant.", "No se puede contactar con el proveedor de identidad. Inténtelo en un momento."},
+	ProblemSSOStale:       {"The sign-in took too long or was started again elsewhere. Sign in again.", "L'accesso ha richiesto troppo tempo o è stato riavviato altrove. Accedi di nuovo.", "Die Anmeldung hat zu lange gedauert oder wurde anderswo neu begonnen. Melden Sie sich erneut an.", "La connexion a pris trop de temps ou a été relancée ailleurs. Reconnectez-vous.", "El inicio de sesión tardó demasiado o se inició de nuevo en otro lugar. Inicie sesión de nuevo."},
+	ProblemSSOFailed:      {"Signing in with the identity provider failed. Try again.", "L'accesso con il provider di identità non è riuscito. Riprova.", "Die Anmeldung beim Identitätsanbieter ist fehlgeschlagen. Versuchen Sie es erneut.", "La connexion avec le fournisseur d'identité a échoué. Réessayez.", "El inicio de sesión con el proveedor de identidad ha fallado. Inténtelo de nuevo."},
+	ProblemSSONoAccess:    {"Your account has no access to this board. Ask an administrator to add you.", "Il tuo account non ha accesso a questa bacheca. Chiedi a un amministratore di aggiungerti.", "Ihr Konto hat keinen Zugang zu dieser Tafel. Bitten Sie einen Administrator, Sie hinzuzufügen.", "Votre compte n'a pas accès à ce tableau. Demandez à un administrateur de vous ajouter.", "Su cuenta no tiene acceso a este panel. Pida a un administrador que le añada."},
+	ProblemWrong:          {"The email or the password is not right.", "L'email o la password non sono corretti.", "E-Mail oder Passwort ist nicht richtig.", "L'e-mail ou le mot de passe est incorrect.", "El correo o la contraseña no son correctos."},
 
 	// The integration inspector (/admin/integrations).
 	"inspector.title":          {"Integrations · %s", "Integrazioni · %s", "Integrationen · %s", "Intégrations · %s", "Integraciones · %s"},
@@ -315,4 +322,9 @@ const (
 	ProblemUnavailable = "login.unavailable" // the login service cannot check a password now
 	ProblemThrottled   = "login.throttled"   // too many failed attempts
 	ProblemWrong       = "login.wrong"       // the email or the password is not right
+	// Single sign-on problems.
+	ProblemSSOUnavailable = "login.sso_unavailable" // the identity provider cannot be reached
+	ProblemSSOStale       = "login.sso_stale"       // no sign-in matches the provider's answer
+	ProblemSSOFailed      = "login.sso_failed"      // the provider refused, or its answer is not valid
+	ProblemSSONoAccess    = "login.sso_no_access"   // signed in, but nobody the configuration lets in
 )

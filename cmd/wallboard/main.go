@@ -169,6 +169,7 @@ func serverConfig(cfg settings) (server.Config, error) {
 			scfg.Integrations = append(scfg.Integrations, server.Integration{ID: in.ID, Company: in.Company, Secrets: bytesOf(in.Secrets)})
 		}
 		scfg.Users, scfg.Displays, scfg.QueueThresholds = f.Users, f.Displays, f.Queues
+		scfg.OIDC, scfg.PasswordLoginOff = f.OIDC, !f.PasswordLoginOn()
 		// With a configuration file there is always a session key, so
 		// that users added by a reload can log in.
 		keyFile := cmp.Or(f.SessionKeyFile, filepath.Join(cfg.DataDir, "session.key"))
