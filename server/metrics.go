@@ -83,7 +83,7 @@ func newMetrics(h *hub.Hub) *metrics {
 		}),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wallboard_logins_total",
-			Help: "Login attempts, by outcome (ok, failed, throttled).",
+			Help: "Login attempts, by outcome (ok, failed, throttled; single sign-on: sso_ok, sso_refused, sso_unavailable).",
 		}, []string{"outcome"}),
 		reloads: newReloadCounter(),
 	}
