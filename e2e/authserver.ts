@@ -1,9 +1,9 @@
-import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import { execFileSync, ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { binaryPath, company, secret } from './support';
+import { binaryPath, company, secret, startWallboard, stopProcess } from './support';
 
 export const password = 'e2e-passw0rd-9f3b';
 export const supervisor = 'sue@example.test';
@@ -64,27 +64,11 @@ export class SecureWallboard {
   }
 
   async start() {
-    this.proc = spawn(binaryPath, this.args(), { stdio: ['ignore', 'pipe', 'pipe'], env: this.env() });
-    this.proc.stdout?.on('data', () => {});
-    this.proc.stderr?.on('data', (d) => process.stderr.write(d));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      try {
-        if ((await fetch(`${this.url}/readyz`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('wallboard did not become ready');
+    this.proc = await startWallboard(this.url, this.args(), this.env());
   }
 
   async stop() {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
+    await stopProcess(this.proc);
   }
 
   /** Posts a webhook signed with the integration's secret; resolves with the status. */

@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { binaryPath, company, repoRoot, secret } from './support';
+import { company, repoRoot, secret, startWallboard, stopProcess } from './support';
 
 export const providerPath = path.join(repoRoot, 'e2e', '.bin', 'oidc-provider');
 export const clientID = 'wallboard-e2e';
@@ -47,11 +47,7 @@ export class Provider {
   }
 
   async stop() {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
+    await stopProcess(this.proc);
   }
 }
 
@@ -88,28 +84,10 @@ export class SSOWallboard {
   }
 
   async start() {
-    this.proc = spawn(binaryPath, ['-addr', `127.0.0.1:${this.port}`, '-data-dir', path.join(this.dir, 'data'), '-config', this.configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.proc.stdout?.on('data', () => {});
-    this.proc.stderr?.on('data', (d) => process.stderr.write(d));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      try {
-        if ((await fetch(`${this.url}/readyz`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('wallboard did not become ready');
+    this.proc = await startWallboard(this.url, ['-addr', `127.0.0.1:${this.port}`, '-data-dir', path.join(this.dir, 'data'), '-config', this.configPath]);
   }
 
   async stop() {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
+    await stopProcess(this.proc);
   }
 }

@@ -39,6 +39,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * startWallboard runs the wallboard binary with args (and env) and resolves
+ * once url answers /readyz.
+ */
+export async function startWallboard(url: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const proc = spawn(binaryPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+  proc.stdout?.on('data', () => {});
+  proc.stderr?.on('data', (d) => process.stderr.write(d));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return proc;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  throw new Error('wallboard did not become ready');
+}
+
+/** stopProcess signals p, if it still runs, and resolves once it has exited. */
+export async function stopProcess(p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill(signal);
+  await exited;
+}
+
 /** One wallboard process on a fixed port and data directory, restartable. */
 export class Wallboard {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'wallboard-e2e-'));
@@ -50,30 +79,11 @@ export class Wallboard {
   }
 
   async start() {
-    this.proc = spawn(binaryPath, ['-addr', `127.0.0.1:${this.port}`, '-data-dir', this.dataDir, '-webhook-secret', secret], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.proc.stdout?.on('data', () => {});
-    this.proc.stderr?.on('data', (d) => process.stderr.write(d));
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      try {
-        const res = await fetch(`${this.url}/readyz`);
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('wallboard did not become ready');
+    this.proc = await startWallboard(this.url, ['-addr', `127.0.0.1:${this.port}`, '-data-dir', this.dataDir, '-webhook-secret', secret]);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM') {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill(signal);
-    await exited;
+    await stopProcess(this.proc, signal);
   }
 
   /** Posts a signed webhook; resolves with the HTTP status. */
