@@ -84,13 +84,13 @@ func (m Metrics) Known(name string) bool {
 	return false
 }
 
-var promql = parser.NewParser(parser.Options{})
+var promParser = parser.NewParser(parser.Options{})
 
 // CheckExpr parses a PromQL expression and returns an error for each
 // selector naming a metric that is not known, or selecting by something
 // other than one exact metric name.
 func (m Metrics) CheckExpr(expr string) []error {
-	e, err := promql.ParseExpr(expr)
+	e, err := promParser.ParseExpr(expr)
 	if err != nil {
 		return []error{fmt.Errorf("%q: %w", expr, err)}
 	}
@@ -127,7 +127,7 @@ var Severities = []string{"critical", "warning", "info"}
 // (for:), has a severity, a summary and a description, and queries only
 // known metrics. It returns the number of alerts.
 func CheckRules(path string, m Metrics) (int, []error) {
-	groups, errs := rulefmt.ParseFile(path, false, model.UTF8Validation, promql, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	groups, errs := rulefmt.ParseFile(path, false, model.UTF8Validation, promParser, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if len(errs) > 0 {
 		return 0, errs
 	}
