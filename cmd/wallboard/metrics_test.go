@@ -79,7 +79,7 @@ func TestExportedMetrics(t *testing.T) {
 	}
 
 	var got []string
-	deadline := time.Now().Add(45 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		got = scrapeFamilies(t, "http://"+addr+"/metrics")
 		if hasAll(got, lateFamilies) && slices.Contains(got, "wallboard_sqs_messages_total counter") &&
@@ -87,7 +87,7 @@ func TestExportedMetrics(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Logf("some families did not appear within 45 s; comparing what was exported")
+			t.Logf("some families did not appear within 60 s; comparing what was exported")
 			break
 		}
 		time.Sleep(250 * time.Millisecond)
