@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wallboard/wallboard/config"
 )
 
 var update = flag.Bool("update", false, "rewrite deploy/check/testdata/metrics.txt from the metrics the server exports")
@@ -28,8 +31,8 @@ var metricsGolden = filepath.Join("..", "..", "deploy", "check", "testdata", "me
 var lateFamilies = []string{"wallboard_queue_service_level_percent", "wallboard_queue_abandon_rate_percent"}
 
 // TestExportedMetrics starts the whole program (the simulated PBX feeding
-// the real ingress, and one SQS queue on a stand-in SQS endpoint), scrapes
-// /metrics and compares the families it exports with the golden file, so
+// the real ingress, one SQS queue on a stand-in SQS endpoint, one user
+// account), tries a wrong password, scrapes /metrics and compares the families it exports with the golden file, so
 // that a metric renamed or removed cannot silently break the alerts and
 // the dashboard. Run with -update to rewrite the file.
 func TestExportedMetrics(t *testing.T) {
@@ -56,12 +59,20 @@ func TestExportedMetrics(t *testing.T) {
 		t.Setenv(k, v)
 	}
 
+	// One account, for a failed login to be counted.
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "wallboard.yaml")
+	if err := os.WriteFile(cfgFile, []byte("users:\n  - email: admin@example.com\n    role: admin\n    password_hash: \""+
+		config.HashPassword("the right password")+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-demo", "-demo-rate", "10", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
+		done <- run(ctx, []string{"-demo", "-demo-rate", "10", "-addr", "127.0.0.1:0", "-data-dir", filepath.Join(dir, "data"), "-config", cfgFile,
 			"-sqs-endpoint", sqs.URL, "-sqs-queue-url", sqs.URL + "/000000000000/wallboard"}, envOf(nil), pw)
 		pw.Close()
 	}()
@@ -76,6 +87,15 @@ func TestExportedMetrics(t *testing.T) {
 	go io.Copy(io.Discard, pr) // keep the logger from blocking
 	if addr == "" {
 		t.Fatalf("no Listening line; run returned %v", <-done)
+	}
+
+	res, err := http.PostForm("http://"+addr+"/login", url.Values{"email": {"admin@example.com"}, "password": {"a wrong password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a wrong password: %s, want 401", res.Status)
 	}
 
 	var got []string
