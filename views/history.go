@@ -37,6 +37,15 @@ type HistoryRow struct {
 	Missed   int
 	AvgWait  time.Duration // over answered calls
 	AvgTalk  time.Duration // over answered calls
+	// Classified is false for a day kept before calls were classified:
+	// its service level and abandons are unknown (shown "–"), not 0.
+	Classified bool
+	// The day's service level and abandons, by the queue's formula as the
+	// live board counts them (Figures): answered within the threshold,
+	// abandons and short abandons apart, the rates.
+	AnsweredInSL, Abandoned, ShortAbandoned int
+	ServiceLevel, AbandonRate               float64
+	HasServiceLevel, HasAbandonRate         bool
 }
 
 // HistoryAgent is one agent's figures summed over the period.
@@ -67,7 +76,12 @@ func NewHistory(company string, period int, days []board.DayFigures, names func(
 				queues[q.Name] = hq
 			}
 			row := HistoryRow{Day: d.Day, Offered: q.Answered + q.Missed, Answered: q.Answered, Missed: q.Missed,
-				AvgWait: average(q.WaitTotal, q.Answered), AvgTalk: average(q.TalkTotal, q.Answered)}
+				AvgWait: average(q.WaitTotal, q.Answered), AvgTalk: average(q.TalkTotal, q.Answered), Classified: d.Classified}
+			if d.Classified {
+				f := newFigures(q.Period, q.Formula)
+				row.AnsweredInSL, row.Abandoned, row.ShortAbandoned = f.AnsweredInSL, f.Abandoned, f.ShortAbandoned
+				row.ServiceLevel, row.HasServiceLevel, row.AbandonRate, row.HasAbandonRate = f.ServiceLevel, f.HasServiceLevel, f.AbandonRate, f.HasAbandonRate
+			}
 			hq.Rows = append(hq.Rows, row)
 			hq.Max = max(hq.Max, row.Offered)
 		}
@@ -134,6 +148,42 @@ func barY(q HistoryQueue, below, n int) string {
 }
 
 func barHeight(q HistoryQueue, n int) string { return strconv.Itoa(barH(q, n)) }
+
+// slY is the y of a service level on the chart's own scale: 0 % at the
+// bottom, 100 % at the top.
+func slY(v float64) string {
+	return strconv.FormatFloat(float64(histChartHeight)*(1-min(max(v, 0), 100)/100), 'f', 1, 64)
+}
+
+// slMarkX1 and slMarkX2 are the ends of a day's service level mark, across
+// its bar.
+func slMarkX1(i int) string { return barX(i) }
+func slMarkX2(i int) string { return strconv.Itoa(histGap + i*(histBar+histGap) + histBar) }
+
+// slLine is the polyline through the days' service levels, mid-bar; days
+// without one (nothing to divide by, or kept before calls were
+// classified) break it.
+func slLines(q HistoryQueue) []string {
+	var out []string
+	cur := ""
+	for i, r := range q.Rows {
+		if !r.HasServiceLevel {
+			if cur != "" {
+				out = append(out, cur)
+			}
+			cur = ""
+			continue
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += strconv.Itoa(histGap+i*(histBar+histGap)+histBar/2) + "," + slY(r.ServiceLevel)
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
 
 func barH(q HistoryQueue, n int) int {
 	if q.Max == 0 {
