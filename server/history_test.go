@@ -201,6 +201,13 @@ func TestHistoryServiceLevelPerDay(t *testing.T) {
 	if !strings.Contains(page, "service level per day (right axis, 0 to 100 %)") || !strings.Contains(page, "Service level, %") {
 		t.Error("the chart's description or its axis does not speak of the service level")
 	}
+
+	// Each agent has a chart of their days, one place per day kept.
+	agent := between(page, `<tr data-agent="1001">`, "</tr>")
+	if !strings.Contains(agent, `<svg class="agent-spark" role="img"`) || !strings.Contains(agent, `aria-label="Calls answered (bars) and talk time (line) of Ann Archer per day"`) ||
+		!strings.Contains(agent, "<title>"+old+": 3 answered, talk 3:00</title>") || !strings.Contains(agent, "<title>"+day+": 2 answered, talk 2:00</title>") {
+		t.Errorf("agent 1001's row = %q, want a chart of their two days", agent)
+	}
 }
 
 // between is the text of s after the first start, up to the next end.
