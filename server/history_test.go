@@ -219,3 +219,62 @@ func between(s, start, end string) string {
 	before, _, _ := strings.Cut(after, end)
 	return before
 }
+
+// TestLastWeekUpToTheSameTime closes the day a week ago with three queue
+// calls that ended before this time of day (one answered within the
+// threshold, one after it, a short abandon) and an abandon after it:
+// /api/v1/lastweek counts the three, to the quarter hour, by the queue's
+// formula.
+func TestLastWeekUpToTheSameTime(t *testing.T) {
+	now := time.Now().UTC()
+	if tod := now.Sub(now.Truncate(24 * time.Hour)); tod < time.Hour || tod > 23*time.Hour {
+		t.Skip("too near midnight (UTC) for calls before and after this time a week ago")
+	}
+	h := newHarness(t, t.TempDir())
+	at := now.AddDate(0, 0, -7)
+	quarter := at.Truncate(15 * time.Minute)
+	for i, c := range []struct {
+		ended    time.Time
+		wait     int64
+		answered bool
+	}{
+		{quarter.Add(-40 * time.Minute), 5000, true},
+		{quarter.Add(-20 * time.Minute), 30000, true},
+		{quarter.Add(-time.Second), 2000, false},
+		{at.Add(30 * time.Minute), 40000, false}, // after this time of day
+	} {
+		appendReceived(t, h, queueCall(testCompany, fmt.Sprintf("%s_3.%d", testCompany, i), "Support line", c.ended.UnixMilli(), c.wait, c.answered), c.ended)
+	}
+	appendReceived(t, h, telephonyEvent(testCompany, "1001", "registered", now.UnixMilli()), now) // that day ends
+
+	type lastWeek struct {
+		Day    string    `json:"day"`
+		Until  time.Time `json:"until"`
+		Queues []struct {
+			Name           string   `json:"name"`
+			Offered        int      `json:"offered"`
+			AnsweredInSL   int      `json:"answeredInSl"`
+			Abandoned      int      `json:"abandoned"`
+			ShortAbandoned int      `json:"shortAbandoned"`
+			ServiceLevel   *float64 `json:"serviceLevel"`
+		} `json:"queues"`
+	}
+	var got lastWeek
+	eventually(t, "last week's day", func() bool {
+		_, body := h.get("/api/v1/lastweek?company=" + testCompany)
+		return json.Unmarshal([]byte(body), &got) == nil && len(got.Queues) == 1
+	})
+	if got.Day != at.Format(time.DateOnly) || !got.Until.Equal(quarter) {
+		t.Errorf("lastweek = %s until %s, want %s until %s", got.Day, got.Until, at.Format(time.DateOnly), quarter)
+	}
+	q := got.Queues[0]
+	if q.Name != "Support line" || q.Offered != 3 || q.AnsweredInSL != 1 || q.ShortAbandoned != 1 || q.Abandoned != 0 || q.ServiceLevel == nil || *q.ServiceLevel != 50 {
+		t.Errorf("last week's queue = %+v, want 3 offered up to now's time (the later abandon left out), SL 1 ÷ 2 = 50 %%", q)
+	}
+
+	// Another company has no figures for that day: no queues.
+	var none lastWeek
+	if _, body := h.get("/api/v1/lastweek?company=it_w999998"); json.Unmarshal([]byte(body), &none) != nil || len(none.Queues) != 0 {
+		t.Errorf("lastweek of a company without history = %s, want no queues", body)
+	}
+}

@@ -63,18 +63,9 @@ type (
 
 // historyRequest reads company= and days= for v, or answers an error.
 func (s *Server) historyRequest(c echo.Context, v viewer, lang string) (company string, days int, figures []board.DayFigures, err error) {
-	if !mayReplay(v) {
-		return "", 0, nil, echo.NewHTTPError(http.StatusForbidden, "History is for supervisors and admins.")
-	}
-	company = c.QueryParam("company")
-	if v.company != "" {
-		if company != "" && company != v.company {
-			return "", 0, nil, echo.NewHTTPError(http.StatusForbidden, "You may only see your own company.")
-		}
-		company = v.company
-	}
-	if company == "" {
-		return "", 0, nil, echo.NewHTTPError(http.StatusBadRequest, views.Translate(lang, "history.need_company"))
+	company, err = historyCompany(c, v, lang)
+	if err != nil {
+		return "", 0, nil, err
 	}
 	days = 7
 	if raw := c.QueryParam("days"); raw != "" {
@@ -90,6 +81,26 @@ func (s *Server) historyRequest(c echo.Context, v viewer, lang string) (company 
 		return "", 0, nil, echo.NewHTTPError(http.StatusNotImplemented, "This event log keeps no history.")
 	}
 	return company, days, figures, err
+}
+
+// historyCompany is the company of a request for history: company=, the
+// viewer's own for a viewer bound to one; an error for a viewer who may not
+// see history (agents, display links) or another company.
+func historyCompany(c echo.Context, v viewer, lang string) (string, error) {
+	if !mayReplay(v) {
+		return "", echo.NewHTTPError(http.StatusForbidden, "History is for supervisors and admins.")
+	}
+	company := c.QueryParam("company")
+	if v.company != "" {
+		if company != "" && company != v.company {
+			return "", echo.NewHTTPError(http.StatusForbidden, "You may only see your own company.")
+		}
+		company = v.company
+	}
+	if company == "" {
+		return "", echo.NewHTTPError(http.StatusBadRequest, views.Translate(lang, "history.need_company"))
+	}
+	return company, nil
 }
 
 // handleHistory is GET /history.
