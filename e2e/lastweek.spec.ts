@@ -18,7 +18,8 @@ test.afterEach(async () => {
   await wb.stop();
 });
 
-const name = (i: number) => `Queue ${String(i + 1).padStart(2, '0')} customer line`;
+// The first name is long: it gives way to the line, never the reverse.
+const name = (i: number) => `Queue ${String(i + 1).padStart(2, '0')} customer line` + (i === 0 ? ' for the international escalations desk' : '');
 
 async function queues(n: number) {
   const bodies: object[] = [];
@@ -61,7 +62,7 @@ async function clipped(page: Page) {
 }
 
 for (const path of ['/', '/queues']) {
-  test(`last week beside the queues on ${path} at 1920x1080, whole, in the page's language`, async ({ page }) => {
+  test(`last week beside the queues on ${path} at 1920x1080, whole, in the page's language`, async ({ page }, testInfo) => {
     await queues(3);
     const asked = await lastWeek(page);
     await page.goto(`${wb.url}${path}`);
@@ -71,6 +72,7 @@ for (const path of ['/', '/queues']) {
     await expect(row(1)).toHaveText('Last week: 0 offered'); // nothing to divide by: no SL
     await expect(row(2)).toBeHidden(); // no figures for this queue a week ago
     expect(await clipped(page)).toEqual([]);
+    await shoot(page, testInfo, `lastweek-${path === '/' ? 'board' : 'wall'}`);
     expect(asked()).toBe(1); // once on load, for the one company on the page
 
     // A push replaces a row: its line stays.
