@@ -71,6 +71,7 @@ for (const path of ['/', '/queues']) {
     await expect(row(0)).toHaveText('Last week: SL 82% · 1,140 offered');
     await expect(row(1)).toHaveText('Last week: 0 offered'); // nothing to divide by: no SL
     await expect(row(2)).toBeHidden(); // no figures for this queue a week ago
+    await expect(row(0)).toHaveAttribute('title', /^The same weekday a week ago \(2026-11-26\), the calls that ended by \d\d:\d\d/);
     expect(await clipped(page)).toEqual([]);
     await shoot(page, testInfo, `lastweek-${path === '/' ? 'board' : 'wall'}`);
     expect(asked()).toBe(1); // once on load, for the one company on the page

@@ -6,6 +6,7 @@
 // viewer the API refuses (agents, display links) or a log without history
 // simply has no line. The queue wall's CSS hides it from ten queues on.
 
+import { hhmm } from "./clock.js";
 import { word } from "./words.js";
 
 const PERIOD = 5 * 60 * 1000;
@@ -20,7 +21,6 @@ export class LastWeek {
     this.byCompany = new Map(); // company → {day, until, queues: Map name → figures}
     this.refused = new Set(); // companies the API will not answer for
     this.numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
-    this.times = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
   }
 
   start() {
@@ -80,7 +80,7 @@ export class LastWeek {
         q.serviceLevel == null
           ? word("lastWeekNoSL", { offered })
           : word("lastWeek", { sl: this.numbers.format(Math.round(q.serviceLevel)), offered });
-      el.title = word("lastWeekTitle", { day: week.day, time: this.times.format(new Date(week.until)) });
+      el.title = word("lastWeekTitle", { day: week.day, time: hhmm(week.until) });
       el.hidden = false;
     }
   }
