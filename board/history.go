@@ -1,6 +1,9 @@
 package board
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // DayFigures are a company's queue and agent figures at the end of one of
 // its days, as the board held them when the day rolled over: what a
@@ -8,13 +11,33 @@ import "slices"
 type DayFigures struct {
 	Company string
 	Day     string // YYYY-MM-DD in the company's time zone
-	Queues  []QueueStats
-	Agents  []AgentStats
+	// Queues carry the day's Period (answered within the threshold,
+	// abandons and short abandons apart), the Formula they were counted by
+	// and the day's 15-minute Intraday intervals.
+	Queues []QueueStats
+	Agents []AgentStats
+	// Classified is true for days closed by a board that classified calls
+	// (service level, abandons, intervals). A day stored before has its
+	// answered and missed calls only: its service level is unknown, not 0.
+	Classified bool `json:",omitempty"`
+}
+
+// Until is queue q's figures of its day up to the instant t: the sum of its
+// intervals that ended by t (a day's figures are kept per 15 minutes, so
+// this is to the quarter hour).
+func (q QueueStats) Until(t time.Time) Period {
+	var p Period
+	for _, iv := range q.Intraday {
+		if !iv.Start.Add(intradayStep).After(t) {
+			p.plus(iv.Period)
+		}
+	}
+	return p
 }
 
 // closeDay records the figures of company's day before they reset.
 func (b *Board) closeDay(company, day string) {
-	d := DayFigures{Company: company, Day: day}
+	d := DayFigures{Company: company, Day: day, Classified: true}
 	for k, q := range b.queues {
 		if k.company == company {
 			d.Queues = append(d.Queues, *q)

@@ -50,3 +50,42 @@ func TestClosedDaysKeepTheDaysFigures(t *testing.T) {
 		t.Errorf("closed days after a tick = %+v, want globex's day, with no queues", days)
 	}
 }
+
+// TestClosedDayClassifiesCallsAndKeepsIntervals closes a day of calls
+// that ended at 09:05 to 09:50: its service level is the live board's, and
+// the day's intervals give the figures up to any time of that day.
+func TestClosedDayClassifiesCallsAndKeepsIntervals(t *testing.T) {
+	b := board.New(board.Options{})
+	agent := local("201", "Ann", "ann@example.test")
+	call := func(id string, ended time.Time, wait time.Duration, missed bool) board.Event {
+		return board.Event{Company: acme, At: ended, Received: ended, Completed: &board.CompletedCall{
+			ID: id, Queue: "Support", Direction: board.Inbound, Agent: ptr(agent), Missed: missed,
+			Wait: wait, Talk: time.Minute, EndedAt: ended,
+		}}
+	}
+	day := at(0).Truncate(24 * time.Hour) // the company's midnight (UTC)
+	b.Apply(call("in-sl", day.Add(9*time.Hour+5*time.Minute), 10*time.Second, false))
+	b.Apply(call("late", day.Add(9*time.Hour+20*time.Minute), 40*time.Second, false))
+	b.Apply(call("short", day.Add(9*time.Hour+35*time.Minute), 2*time.Second, true))
+	b.Apply(call("gone", day.Add(9*time.Hour+50*time.Minute), 30*time.Second, true))
+	b.Apply(tick(day.Add(24*time.Hour + time.Minute)))
+	days := b.ClosedDays()
+	if len(days) != 1 || !days[0].Classified || len(days[0].Queues) != 1 {
+		t.Fatalf("closed days = %+v, want acme's day, classified, with its queue", days)
+	}
+	q := days[0].Queues[0]
+	if q.AnsweredInSL != 1 || q.Abandoned != 1 || q.ShortAbandoned != 1 || q.Offered() != 4 {
+		t.Errorf("closed queue = %+v, want 1 answered within 20 s, 1 abandoned, 1 short abandon of 4", q.Period)
+	}
+	if sl, ok := q.ServiceLevel(q.Formula.Basis); !ok || sl < 33.3 || sl > 33.4 {
+		t.Errorf("service level = %v %v, want 33.3 %% (1 ÷ (2 answered + 1 abandoned))", sl, ok)
+	}
+	for _, c := range []struct {
+		until         time.Duration
+		offered, insl int
+	}{{9 * time.Hour, 0, 0}, {9*time.Hour + 15*time.Minute, 1, 1}, {9*time.Hour + 29*time.Minute, 1, 1}, {9*time.Hour + 30*time.Minute, 2, 1}, {24 * time.Hour, 4, 1}} {
+		if p := q.Until(day.Add(c.until)); p.Offered() != c.offered || p.AnsweredInSL != c.insl {
+			t.Errorf("figures until %v = %+v, want %d offered, %d within the threshold", c.until, p, c.offered, c.insl)
+		}
+	}
+}

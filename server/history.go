@@ -117,30 +117,40 @@ func (h *history) run(ctx context.Context, tables tableOpener, retention time.Du
 // days returns the stored figures of company for the n days before today
 // (in loc), oldest first; days without figures are left out.
 func (h *history) days(ctx context.Context, company string, n int, now time.Time, loc *time.Location) ([]board.DayFigures, error) {
-	tp := h.table.Load()
-	if tp == nil {
-		return nil, errNoHistory
-	}
-	table := *tp
 	y, m, d := now.In(loc).Date()
 	var out []board.DayFigures
 	for i := n; i >= 1; i-- {
 		day := time.Date(y, m, d-i, 12, 0, 0, 0, loc).Format(time.DateOnly)
-		data, _, err := table.get(ctx, historyKey(company, day))
-		if errors.Is(err, eventlog.ErrNoKey) {
-			continue
-		}
+		f, ok, err := h.day(ctx, company, day)
 		if err != nil {
 			return nil, err
 		}
-		var f board.DayFigures
-		if err := json.Unmarshal(data, &f); err != nil {
-			h.logger.Warn("Ignoring unreadable history", slog.String("company", company), slog.String("day", day), slog.Any("error", err))
-			continue
+		if ok {
+			out = append(out, f)
 		}
-		out = append(out, f)
 	}
 	return out, nil
+}
+
+// day returns the stored figures of company's day (YYYY-MM-DD); ok is
+// false when none are kept.
+func (h *history) day(ctx context.Context, company, day string) (f board.DayFigures, ok bool, err error) {
+	tp := h.table.Load()
+	if tp == nil {
+		return f, false, errNoHistory
+	}
+	data, _, err := (*tp).get(ctx, historyKey(company, day))
+	if errors.Is(err, eventlog.ErrNoKey) {
+		return f, false, nil
+	}
+	if err != nil {
+		return f, false, err
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		h.logger.Warn("Ignoring unreadable history", slog.String("company", company), slog.String("day", day), slog.Any("error", err))
+		return f, false, nil
+	}
+	return f, true, nil
 }
 
 var errNoHistory = errors.New("this event log keeps no history (or its table is not open yet)")

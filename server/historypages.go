@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/csv"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,6 +40,17 @@ type (
 		WaitSecondsTotal float64 `json:"waitSecondsTotal"`
 		TalkSecondsTotal float64 `json:"talkSecondsTotal"`
 		HoldSecondsTotal float64 `json:"holdSecondsTotal"`
+		// The day's service level and abandons by the queue's formula
+		// (as the live board's figures); null for a day kept before
+		// calls were classified.
+		AnsweredInSL        *int     `json:"answeredInSl"`
+		Abandoned           *int     `json:"abandoned"`
+		ShortAbandoned      *int     `json:"shortAbandoned"`
+		ServiceLevel        *float64 `json:"serviceLevel"`
+		AbandonRate         *float64 `json:"abandonRate"`
+		SLThresholdSeconds  *float64 `json:"slThresholdSeconds"`
+		ShortAbandonSeconds *float64 `json:"shortAbandonSeconds"`
+		SLBasis             *string  `json:"slBasis"`
 	}
 	apiHistoryAgent struct {
 		Extension        string  `json:"extension"`
@@ -51,18 +63,9 @@ type (
 
 // historyRequest reads company= and days= for v, or answers an error.
 func (s *Server) historyRequest(c echo.Context, v viewer, lang string) (company string, days int, figures []board.DayFigures, err error) {
-	if !mayReplay(v) {
-		return "", 0, nil, echo.NewHTTPError(http.StatusForbidden, "History is for supervisors and admins.")
-	}
-	company = c.QueryParam("company")
-	if v.company != "" {
-		if company != "" && company != v.company {
-			return "", 0, nil, echo.NewHTTPError(http.StatusForbidden, "You may only see your own company.")
-		}
-		company = v.company
-	}
-	if company == "" {
-		return "", 0, nil, echo.NewHTTPError(http.StatusBadRequest, views.Translate(lang, "history.need_company"))
+	company, err = historyCompany(c, v, lang)
+	if err != nil {
+		return "", 0, nil, err
 	}
 	days = 7
 	if raw := c.QueryParam("days"); raw != "" {
@@ -78,6 +81,26 @@ func (s *Server) historyRequest(c echo.Context, v viewer, lang string) (company 
 		return "", 0, nil, echo.NewHTTPError(http.StatusNotImplemented, "This event log keeps no history.")
 	}
 	return company, days, figures, err
+}
+
+// historyCompany is the company of a request for history: company=, the
+// viewer's own for a viewer bound to one; an error for a viewer who may not
+// see history (agents, display links) or another company.
+func historyCompany(c echo.Context, v viewer, lang string) (string, error) {
+	if !mayReplay(v) {
+		return "", echo.NewHTTPError(http.StatusForbidden, "History is for supervisors and admins.")
+	}
+	company := c.QueryParam("company")
+	if v.company != "" {
+		if company != "" && company != v.company {
+			return "", echo.NewHTTPError(http.StatusForbidden, "You may only see your own company.")
+		}
+		company = v.company
+	}
+	if company == "" {
+		return "", echo.NewHTTPError(http.StatusBadRequest, views.Translate(lang, "history.need_company"))
+	}
+	return company, nil
 }
 
 // handleHistory is GET /history.
@@ -125,8 +148,16 @@ func (s *Server) handleHistoryAPI(c echo.Context) error {
 	for _, d := range figures {
 		day := apiHistoryDay{Day: d.Day, Queues: make([]apiHistoryQueue, 0, len(d.Queues)), Agents: make([]apiHistoryAgent, 0, len(d.Agents))}
 		for _, q := range d.Queues {
-			day.Queues = append(day.Queues, apiHistoryQueue{Name: q.Name, Offered: q.Answered + q.Missed, Answered: q.Answered, Missed: q.Missed,
-				WaitSecondsTotal: q.WaitTotal.Seconds(), TalkSecondsTotal: q.TalkTotal.Seconds(), HoldSecondsTotal: q.HoldTotal.Seconds()})
+			aq := apiHistoryQueue{Name: q.Name, Offered: q.Answered + q.Missed, Answered: q.Answered, Missed: q.Missed,
+				WaitSecondsTotal: q.WaitTotal.Seconds(), TalkSecondsTotal: q.TalkTotal.Seconds(), HoldSecondsTotal: q.HoldTotal.Seconds()}
+			if d.Classified {
+				aq.AnsweredInSL, aq.Abandoned, aq.ShortAbandoned = ptr(q.AnsweredInSL), ptr(q.Abandoned), ptr(q.ShortAbandoned)
+				aq.ServiceLevel = pct(q.ServiceLevel(q.Formula.Basis))
+				aq.AbandonRate = pct(q.AbandonRate())
+				aq.SLThresholdSeconds, aq.ShortAbandonSeconds = ptr(q.Formula.Threshold.Seconds()), ptr(q.Formula.ShortAbandon.Seconds())
+				aq.SLBasis = ptr(q.Formula.Basis)
+			}
+			day.Queues = append(day.Queues, aq)
 		}
 		for _, a := range d.Agents {
 			day.Agents = append(day.Agents, apiHistoryAgent{Extension: a.Extension, Answered: a.Answered, Missed: a.Missed,
@@ -166,17 +197,46 @@ func (s *Server) historyCSV(c echo.Context, company string, figures []board.DayF
 			}
 		}
 	} else {
-		_ = w.Write([]string{"day", "queue", "offered", "answered", "missed", "avg_wait_seconds", "avg_talk_seconds", "wait_seconds", "talk_seconds", "hold_seconds"})
+		// New columns go at the end: spreadsheets and scripts read the
+		// first ones by position.
+		_ = w.Write([]string{"day", "queue", "offered", "answered", "missed", "avg_wait_seconds", "avg_talk_seconds", "wait_seconds", "talk_seconds", "hold_seconds",
+			"service_level_percent", "answered_in_sl", "abandoned", "short_abandoned", "abandon_rate_percent", "sl_threshold_seconds", "short_abandon_seconds", "sl_basis"})
 		for _, d := range figures {
 			for _, q := range d.Queues {
-				_ = w.Write([]string{d.Day, cell(q.Name), strconv.Itoa(q.Answered + q.Missed), strconv.Itoa(q.Answered), strconv.Itoa(q.Missed),
-					avg(q.WaitTotal, q.Answered), avg(q.TalkTotal, q.Answered), secs(q.WaitTotal), secs(q.TalkTotal), secs(q.HoldTotal)})
+				row := []string{d.Day, cell(q.Name), strconv.Itoa(q.Answered + q.Missed), strconv.Itoa(q.Answered), strconv.Itoa(q.Missed),
+					avg(q.WaitTotal, q.Answered), avg(q.TalkTotal, q.Answered), secs(q.WaitTotal), secs(q.TalkTotal), secs(q.HoldTotal)}
+				if d.Classified { // else unknown: empty cells, not 0
+					row = append(row, pctCell(q.ServiceLevel(q.Formula.Basis)), strconv.Itoa(q.AnsweredInSL), strconv.Itoa(q.Abandoned), strconv.Itoa(q.ShortAbandoned),
+						pctCell(q.AbandonRate()), secs(q.Formula.Threshold), secs(q.Formula.ShortAbandon), q.Formula.Basis)
+				} else {
+					row = append(row, "", "", "", "", "", "", "", "")
+				}
+				_ = w.Write(row)
 			}
 		}
 	}
 	w.Flush()
 	return w.Error()
 }
+
+// pct is a rate as the API gives it (as /api/v1/state does); nil when
+// there was no call to divide by.
+func pct(v float64, ok bool) *float64 {
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+// pctCell is a rate as a CSV cell, one decimal; empty for none.
+func pctCell(v float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func cmpTable(t string) string {
 	if t == "" {

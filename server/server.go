@@ -410,6 +410,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/api/v1/replay", s.handleReplay, noStore, api, gz)
 	e.GET("/history", s.handleHistory, noStore, page, gz)
 	e.GET("/api/v1/history", s.handleHistoryAPI, noStore, api, gz)
+	e.GET("/api/v1/lastweek", s.handleLastWeek, noStore, api, gz)
 	e.POST("/alerts", s.handleAlert, noStore, api)
 	e.GET("/admin/integrations", s.handleIntegrations, noStore, page, requireAdmin, gz)
 	e.GET("/api/v1/integrations", s.handleIntegrationsAPI, noStore, api, requireAdmin, gz)

@@ -202,6 +202,9 @@ type IntervalRow struct {
 	Figures
 }
 
+// NewFigures are the figures of p by formula f, as the board shows them.
+func NewFigures(p board.Period, f board.Formula) Figures { return newFigures(p, f) }
+
 func newFigures(p board.Period, f board.Formula) Figures {
 	out := Figures{
 		Offered: p.Offered(), Answered: p.Answered, AnsweredInSL: p.AnsweredInSL,

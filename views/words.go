@@ -275,8 +275,8 @@ var words = map[string][5]string{
 	"history.agents":        {"Agents, last %d days", "Agenti, ultimi %d giorni", "Agenten, letzte %d Tage", "Agents, %d derniers jours", "Agentes, últimos %d días"},
 	"history.csv_queues":    {"Download the queues' table (CSV)", "Scarica la tabella delle code (CSV)", "Tabelle der Warteschlangen herunterladen (CSV)", "Télécharger le tableau des files (CSV)", "Descargar la tabla de colas (CSV)"},
 	"history.csv_agents":    {"Download the agents' table (CSV)", "Scarica la tabella degli agenti (CSV)", "Tabelle der Agenten herunterladen (CSV)", "Télécharger le tableau des agents (CSV)", "Descargar la tabla de agentes (CSV)"},
-	"history.chart":         {"Answered and missed calls of queue %s per day", "Chiamate risposte e perse della coda %s per giorno", "Angenommene und verpasste Anrufe der Warteschlange %s pro Tag", "Appels répondus et manqués de la file %s par jour", "Llamadas atendidas y perdidas de la cola %s por día"},
-	"history.bar":           {"%s: %d answered, %d missed", "%s: %d risposte, %d perse", "%s: %d angenommen, %d verpasst", "%s : %d répondus, %d manqués", "%s: %d atendidas, %d perdidas"},
+	"history.chart":         {"Answered and missed calls of queue %s per day, and its service level per day (right axis, 0 to 100 %%)", "Chiamate risposte e perse della coda %s per giorno, e il suo livello di servizio per giorno (asse destro, da 0 a 100 %%)", "Angenommene und verpasste Anrufe der Warteschlange %s pro Tag und ihr Servicelevel pro Tag (rechte Achse, 0 bis 100 %%)", "Appels répondus et manqués de la file %s par jour, et son niveau de service par jour (axe de droite, de 0 à 100 %%)", "Llamadas atendidas y perdidas de la cola %s por día, y su nivel de servicio por día (eje derecho, de 0 a 100 %%)"},
+	"history.bar":           {"%s: %d answered, %d missed, service level %s", "%s: %d risposte, %d perse, livello di servizio %s", "%s: %d angenommen, %d verpasst, Servicelevel %s", "%s : %d répondus, %d manqués, niveau de service %s", "%s: %d atendidas, %d perdidas, nivel de servicio %s"},
 	"history.need_company":  {"Choose a company with company=.", "Scegli un'azienda con company=.", "Wählen Sie ein Unternehmen mit company=.", "Choisissez une entreprise avec company=.", "Elija una empresa con company=."},
 	"history.bad_days":      {"days= is a number of days from 1 to 400.", "days= è un numero di giorni da 1 a 400.", "days= ist eine Anzahl Tage von 1 bis 400.", "days= est un nombre de jours de 1 à 400.", "days= es un número de días de 1 a 400."},
 	"js.live":               {"Live", "In diretta", "Live", "En direct", "En directo"},
@@ -303,6 +303,21 @@ var words = map[string][5]string{
 	"js.noMatchFree":        {"No free colleague matches “{q}”", "Nessun collega libero corrisponde a «{q}»", "Kein freier Kollege passt zu „{q}“", "Aucun collègue libre ne correspond à « {q} »", "Ningún compañero libre coincide con «{q}»"},
 	"js.noneFree":           {"No colleague is free", "Nessun collega è libero", "Kein Kollege ist frei", "Aucun collègue n'est libre", "Ningún compañero está libre"},
 	"js.hoursMinutes":       {"{h}h {m}m", "{h} h {m} min", "{h} Std. {m} Min.", "{h} h {m} min", "{h} h {m} min"},
+
+	// History's service level and agents' charts, and "same time last
+	// week" beside the queues (the js. words are static/src/lastweek.js's).
+	"history.answered_in_sl": {"Answered in SL", "Risposte entro SL", "Angenommen im SL", "Répondus dans le NS", "Atendidas en NS"},
+	"history.abandon_rate":   {"Abandon rate", "Tasso di abbandono", "Abbruchquote", "Taux d'abandon", "Tasa de abandono"},
+	"history.sl_axis":        {"Service level, %%", "Livello di servizio, %%", "Servicelevel, %%", "Niveau de service, %%", "Nivel de servicio, %%"},
+	"history.sl_legend":      {"Service level (right axis)", "Livello di servizio (asse destro)", "Servicelevel (rechte Achse)", "Niveau de service (axe de droite)", "Nivel de servicio (eje derecho)"},
+	"history.agent_per_day":  {"Per day", "Per giorno", "Pro Tag", "Par jour", "Por día"},
+	"history.agent_chart":    {"Calls answered (bars) and talk time (line) of %s per day", "Chiamate risposte (barre) e tempo di conversazione (linea) di %s per giorno", "Angenommene Anrufe (Balken) und Gesprächszeit (Linie) von %s pro Tag", "Appels répondus (barres) et temps de conversation (ligne) de %s par jour", "Llamadas atendidas (barras) y tiempo de conversación (línea) de %s por día"},
+	"history.agent_day":      {"%s: %d answered, talk %s", "%s: %d risposte, conversazione %s", "%s: %d angenommen, Gespräch %s", "%s : %d répondus, conversation %s", "%s: %d atendidas, conversación %s"},
+	"history.agent_bars":     {"Calls answered per day", "Chiamate risposte per giorno", "Angenommene Anrufe pro Tag", "Appels répondus par jour", "Llamadas atendidas por día"},
+	"history.agent_line":     {"Talk time per day (every agent on the same scale)", "Tempo di conversazione per giorno (tutti gli agenti sulla stessa scala)", "Gesprächszeit pro Tag (alle Agenten im selben Maßstab)", "Temps de conversation par jour (tous les agents à la même échelle)", "Tiempo de conversación por día (todos los agentes en la misma escala)"},
+	"js.lastWeek":            {"Last week: SL {sl}%% · {offered} offered", "Settimana scorsa: SL {sl}%% · {offered} offerte", "Letzte Woche: SL {sl} %% · {offered} angeboten", "Semaine dernière : NS {sl} %% · {offered} présentés", "Semana pasada: NS {sl} %% · {offered} ofrecidas"},
+	"js.lastWeekNoSL":        {"Last week: {offered} offered", "Settimana scorsa: {offered} offerte", "Letzte Woche: {offered} angeboten", "Semaine dernière : {offered} présentés", "Semana pasada: {offered} ofrecidas"},
+	"js.lastWeekTitle":       {"The same weekday a week ago ({day}), the calls that ended by {time}", "Lo stesso giorno della settimana scorsa ({day}), le chiamate terminate entro le {time}", "Derselbe Wochentag vor einer Woche ({day}), die bis {time} beendeten Anrufe", "Le même jour de la semaine dernière ({day}), les appels terminés avant {time}", "El mismo día de la semana pasada ({day}), las llamadas terminadas antes de las {time}"},
 }
 
 // plurals are the texts that depend on a count (their first %d): the

@@ -10,6 +10,7 @@
 //   pages.js       the TV layout: legible sizes, pages that turn
 //   replay.js      a past moment: stepping, playing, scrubbing
 //   queues.js      the queue wall: waiting lists that fit, the window
+//   lastweek.js    "same time last week" beside each queue
 //   words.js       the words the client writes itself
 //
 // DOM work is batched: frames, ticks and URL changes only schedule a
@@ -38,6 +39,7 @@ import { showFreshness } from "./indicator.js";
 import { TVLayout } from "./pages.js";
 import { Replay, chartMoments } from "./replay.js";
 import { fitWaiting, wireWindow } from "./queues.js";
+import { LastWeek } from "./lastweek.js";
 import { apply, Changes } from "./swap.js";
 import { loadWords } from "./words.js";
 
@@ -83,6 +85,14 @@ const replayBar = document.getElementById("replay");
 const replay = replayBar ? new Replay(replayBar, onFrame) : null;
 chartMoments();
 const conn = replay ? null : new Connection(document.body.dataset.ws || "/ws", onFrame, schedule);
+// Same time last week beside the queues: now's, so not on a past moment.
+let lastWeekDue = false;
+const lastWeek = replay
+  ? null
+  : new LastWeek(() => {
+      lastWeekDue = true;
+      schedule();
+    });
 
 // What the next render has to do.
 const frames = []; // frames received since the last render, in order
@@ -117,6 +127,9 @@ function render() {
   const all = everything || changes.containers.size > 0;
   everything = false;
 
+  if (lastWeek && (all || lastWeekDue)) lastWeek.fill();
+  else if (lastWeek && !changes.empty) lastWeek.fill(changes.elements);
+  lastWeekDue = false;
   if (all || !changes.empty) {
     view.update(filters, all ? null : changes);
     if (all) localTimes(document);
@@ -185,3 +198,4 @@ setInterval(() => {
 }, 1000);
 schedule();
 conn?.connect();
+lastWeek?.start();

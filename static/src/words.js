@@ -29,6 +29,9 @@ const ENGLISH = Object.freeze({
   noMatchFree: "No free colleague matches “{q}”",
   noneFree: "No colleague is free",
   hoursMinutes: "{h}h {m}m",
+  lastWeek: "Last week: SL {sl}% · {offered} offered",
+  lastWeekNoSL: "Last week: {offered} offered",
+  lastWeekTitle: "The same weekday a week ago ({day}), the calls that ended by {time}",
 });
 
 let table = ENGLISH;
