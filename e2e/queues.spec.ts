@@ -4,7 +4,7 @@ import { local, queueCall, completedCall, abandonedCall, resetClock } from './tv
 
 // The queue wall (/queues) read from 4 m: service level, waiting, longest
 // wait and free agents at least 48 px on a 1080-line screen (twice that on
-// a 4K screen at device scale 1), for 1 and for 12 queues, nothing cut or
+// a 4K screen at device scale 1), for 1, 5, 7, 9 and 12 queues, nothing cut or
 // overflowing its panel, and the chart described in words.
 
 let wb: Wallboard;
