@@ -235,12 +235,11 @@ type Hub struct {
 	clients map[*client]*topic // every open connection
 	pumps   sync.WaitGroup     // one count per entry of clients
 
-	// handshakes bounds the upgrades in progress to one per core: in a
-	// reconnect storm the others wait parked, rather than queue ahead of
-	// the writers of the clients already connected in the scheduler's run
-	// queues. (An upgrade writes only its short answer, into an empty
-	// socket buffer, so a slow client cannot hold a place.)
-	handshakes chan struct{}
+	// handshakes admits the upgrades one at a time, at a pace (see
+	// handshakePace): in a reconnect storm the others wait parked, rather
+	// than queue ahead of the writers of the clients already connected in
+	// the scheduler's run queues and take the cores from them.
+	handshakes *slots
 
 	// prio lets live messages go before new clients' first messages;
 	// firsts bounds the first messages being written at once.
@@ -315,7 +314,7 @@ func New(logger *slog.Logger, opts Options) *Hub {
 		},
 		topics:     make(map[string]*topic),
 		clients:    make(map[*client]*topic),
-		handshakes: make(chan struct{}, runtime.NumCPU()),
+		handshakes: newPacedSlots(1, handshakeHold, handshakePace),
 		prio:       newPriority(),
 		firsts:     newSlots(runtime.NumCPU(), firstHold),
 	}
@@ -347,8 +346,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string) error 
 		return ErrClosed
 	}
 
-	h.handshakes <- struct{}{}
-	defer func() { <-h.handshakes }()
+	release := h.handshakes.acquire()
+	defer release()
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return fmt.Errorf("hub: upgrade %s: %w", r.RemoteAddr, err)

@@ -108,3 +108,33 @@ func TestSlots_boundAndGiveUpAfterHold(t *testing.T) {
 		<-done
 	})
 }
+
+func TestPacedSlots_keepThePaceButGiveUpAfterHold(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newPacedSlots(1, 10*time.Millisecond, time.Millisecond)
+		start := time.Now()
+		for range 5 {
+			s.acquire()() // released at once: the place frees when the pace has passed
+		}
+		if got := time.Since(start); got != 4*time.Millisecond {
+			t.Errorf("five holders released at once took %v; want 4 paces of 1ms", got)
+		}
+		// A holder slower than the pace releases at once.
+		time.Sleep(time.Millisecond)
+		release := s.acquire()
+		time.Sleep(3 * time.Millisecond)
+		release()
+		start = time.Now()
+		held := s.acquire()
+		if got := time.Since(start); got != 0 {
+			t.Errorf("after a holder slower than the pace, the next waited %v", got)
+		}
+		// A holder that never releases gives its place up after hold.
+		start = time.Now()
+		s.acquire()()
+		if got := time.Since(start); got != 10*time.Millisecond {
+			t.Errorf("behind a holder that never releases, acquire waited %v; want the 10ms hold", got)
+		}
+		held()
+	})
+}
