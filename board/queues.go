@@ -399,7 +399,7 @@ func (b *Board) isMember(k key, ext string) bool {
 func (b *Board) countQueueCall(t *tenant, k key, q *QueueStats, e *CompletedCall, ended time.Time) {
 	q.Period.add(e, q.Formula)
 
-	start := intervalStart(ended, t.loc)
+	start := IntervalStart(ended, t.loc)
 	iv := slices.Clone(q.Intraday) // stored slices are never mutated in place
 	i, found := slices.BinarySearchFunc(iv, start, func(x Interval, s time.Time) int { return x.Start.Compare(s) })
 	if !found {
@@ -422,9 +422,9 @@ func (b *Board) countQueueCall(t *tenant, k key, q *QueueStats, e *CompletedCall
 	b.refreshWindows(t, k.id)
 }
 
-// intervalStart is the start of the 15-minute interval of t's day (in loc)
-// that t falls in.
-func intervalStart(t time.Time, loc *time.Location) time.Time {
+// IntervalStart is the start of the 15-minute interval (of
+// QueueStats.Intraday) of t's day in loc that t falls in, in UTC.
+func IntervalStart(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	midnight := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 	n := t.Sub(midnight) / intradayStep

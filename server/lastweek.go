@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/wallboard/wallboard/board"
 	"github.com/wallboard/wallboard/views"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) handleLastWeek(c echo.Context) error {
 	now := time.Now().In(loc)
 	at := time.Date(now.Year(), now.Month(), now.Day()-7, now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), loc)
 	day := at.Format(time.DateOnly)
-	out := apiLastWeek{Company: company, Day: day, Until: lastQuarter(at, loc).UTC(), Queues: []apiLastWeekFx{}}
+	out := apiLastWeek{Company: company, Day: day, Until: board.IntervalStart(at, loc), Queues: []apiLastWeekFx{}}
 	d, ok, err := s.history.day(c.Request().Context(), company, day)
 	if err == errNoHistory {
 		return echo.NewHTTPError(http.StatusNotImplemented, "This event log keeps no history.")
@@ -58,12 +59,4 @@ func (s *Server) handleLastWeek(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// lastQuarter is the start of the quarter hour t is in, on loc's clock:
-// the figures up to t are those of the quarters that ended by then.
-func lastQuarter(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	midnight := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	return midnight.Add(t.Sub(midnight) / (15 * time.Minute) * (15 * time.Minute))
 }

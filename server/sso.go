@@ -64,18 +64,18 @@ type ssoClient struct {
 }
 
 func newSSOClient(cfg config.OIDC, publicURL string) *ssoClient {
-	return &ssoClient{
-		cfg:      cfg,
-		redirect: strings.TrimSuffix(publicURL, "/") + ssoStatePath + "/callback",
-		http:     &http.Client{Timeout: ssoTimeout},
-	}
+	return &ssoClient{cfg: cfg, redirect: ssoRedirect(publicURL), http: &http.Client{Timeout: ssoTimeout}}
+}
+
+// ssoRedirect is the redirect URI registered at the provider.
+func ssoRedirect(publicURL string) string {
+	return strings.TrimSuffix(publicURL, "/") + ssoStatePath + "/callback"
 }
 
 // sameClient reports whether c already is the client of cfg, so that a
 // reload keeps what it discovered.
 func (c *ssoClient) sameClient(cfg config.OIDC, publicURL string) bool {
-	n := newSSOClient(cfg, publicURL)
-	return c.cfg.Issuer == n.cfg.Issuer && c.cfg.ClientID == n.cfg.ClientID && c.redirect == n.redirect
+	return c.cfg.Issuer == cfg.Issuer && c.cfg.ClientID == cfg.ClientID && c.redirect == ssoRedirect(publicURL)
 }
 
 // ctx carries the client's HTTP client for the oidc and oauth2 packages.
@@ -325,7 +325,7 @@ func (s *Server) handleSSOCallback(c echo.Context) error {
 	s.metrics.logins.WithLabelValues("sso_ok").Inc()
 	expiry := time.Now().Add(s.auth.sessionTTL)
 	s.setSession(c, s.auth.newSSOSession(sso.cfg.Issuer, name, basis, expiry), expiry)
-	s.logger.Info("Signed in", slog.String("user", name), slog.String("role", string(v.role)), slog.String("by", cmpBasis(basis)))
+	s.logger.Info("Signed in", slog.String("user", name), slog.String("role", string(v.role)), slog.String("by", basisName(basis)))
 	next := st.Next
 	if next == "" {
 		next = homePage(v)
@@ -333,7 +333,8 @@ func (s *Server) handleSSOCallback(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-func cmpBasis(basis string) string {
+// basisName says in a log what let a session in.
+func basisName(basis string) string {
 	if basis == "" {
 		return "email"
 	}

@@ -167,9 +167,12 @@ func histChartWidth(q HistoryQueue) string {
 	return strconv.Itoa(max(1, len(q.Rows))*(histBar+histGap) + histGap)
 }
 
+// barLeft is the x of day i's bar.
+func barLeft(i int) int { return histGap + i*(histBar+histGap) }
+
 // bar is a day's bar part: its x, the y and height of n calls stacked on
 // below calls.
-func barX(i int) string { return strconv.Itoa(histGap + i*(histBar+histGap)) }
+func barX(i int) string { return strconv.Itoa(barLeft(i)) }
 
 func barY(q HistoryQueue, below, n int) string {
 	return strconv.Itoa(histChartHeight - barH(q, below+n))
@@ -186,7 +189,7 @@ func slY(v float64) string {
 // slMarkX1 and slMarkX2 are the ends of a day's service level mark, across
 // its bar.
 func slMarkX1(i int) string { return barX(i) }
-func slMarkX2(i int) string { return strconv.Itoa(histGap + i*(histBar+histGap) + histBar) }
+func slMarkX2(i int) string { return strconv.Itoa(barLeft(i) + histBar) }
 
 // slLine is the polyline through the days' service levels, mid-bar; days
 // without one (nothing to divide by, or kept before calls were
@@ -205,7 +208,7 @@ func slLines(q HistoryQueue) []string {
 		if cur != "" {
 			cur += " "
 		}
-		cur += strconv.Itoa(histGap+i*(histBar+histGap)+histBar/2) + "," + slY(r.ServiceLevel)
+		cur += strconv.Itoa(barLeft(i)+histBar/2) + "," + slY(r.ServiceLevel)
 	}
 	if cur != "" {
 		out = append(out, cur)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"flag"
 	"io"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -51,7 +49,7 @@ func TestExportedMetrics(t *testing.T) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		_, _ = io.WriteString(w, "{}")
 	}))
-	defer sqs.Close()
+	t.Cleanup(sqs.Close) // after the program stops (cleanups run last first)
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_REGION": "eu-west-1",
 		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull, "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
@@ -67,27 +65,8 @@ func TestExportedMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-demo", "-demo-rate", "10", "-addr", "127.0.0.1:0", "-data-dir", filepath.Join(dir, "data"), "-config", cfgFile,
-			"-sqs-endpoint", sqs.URL, "-sqs-queue-url", sqs.URL + "/000000000000/wallboard"}, envOf(nil), pw)
-		pw.Close()
-	}()
-	addrRE := regexp.MustCompile(`msg=Listening addr=(\S+)`)
-	lines := bufio.NewScanner(pr)
-	var addr string
-	for addr == "" && lines.Scan() {
-		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
-			addr = m[1]
-		}
-	}
-	go io.Copy(io.Discard, pr) // keep the logger from blocking
-	if addr == "" {
-		t.Fatalf("no Listening line; run returned %v", <-done)
-	}
+	addr, _ := startCommand(t, "-demo", "-demo-rate", "10", "-addr", "127.0.0.1:0", "-data-dir", filepath.Join(dir, "data"), "-config", cfgFile,
+		"-sqs-endpoint", sqs.URL, "-sqs-queue-url", sqs.URL+"/000000000000/wallboard")
 
 	res, err := http.PostForm("http://"+addr+"/login", url.Values{"email": {"admin@example.com"}, "password": {"a wrong password"}})
 	if err != nil {
@@ -112,13 +91,6 @@ func TestExportedMetrics(t *testing.T) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not stop after its context ended")
-	}
-
 	text := strings.Join(got, "\n") + "\n"
 	if *update {
 		if err := os.WriteFile(metricsGolden, []byte(text), 0o644); err != nil {
