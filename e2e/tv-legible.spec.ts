@@ -194,6 +194,17 @@ test('a name too long for two lines shows as "Given F.", never cut', async ({ br
   expect((await measure(page)).problems).toEqual([]);
 });
 
+test('a name known only by its email shows its part before "@", broken after a dot rather than mid-word', async ({ browser }) => {
+  await company(47);
+  await postAll([internalCall(local('4100', 'alessandro.colombo@it-w555001.example.com', 'Sales', 'Floor'), local('4101', 'Li Chen', 'Sales', 'Floor'))]);
+  await postAll([telephony('4100', 'registered')]);
+  const page = await openTV(browser, screens[0]);
+  const name = page.locator('[data-extension="4100"] .tile-name');
+  await expect(name).toHaveText(/^alessandro\.\u200b?colombo$/);
+  await expect(name).not.toHaveClass(/\bbreak\b/);
+  expect((await measure(page)).problems).toEqual([]);
+});
+
 test('a TV that changes size lays itself out again, still legible and whole', async ({ browser }) => {
   await company(48, 3);
   const page = await openTV(browser, screens[0]);

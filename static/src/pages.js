@@ -219,8 +219,16 @@ export class TVLayout {
       n.dataset.full = n.textContent;
       n.textContent = n.dataset.short;
     }
-    // A single word too long for the tile may break anywhere rather than
-    // be cut; so may a short name that still does not fit.
+    // A word with separators (an email's "alessandro.colombo") breaks
+    // after them first; a single word still too long for the tile may
+    // break anywhere rather than be cut, and so may a short name that still
+    // does not fit.
+    for (const n of long.filter(over)) {
+      const soft = n.textContent.replace(/([._-])(?=[^\s\u200b])/g, "$1\u200b");
+      if (soft === n.textContent) continue;
+      n.dataset.full ??= n.textContent;
+      n.textContent = soft;
+    }
     for (const n of long.filter(over)) n.classList.add("break");
     // A tile whose name and state take two lines each has no room for its
     // call or message line: that line goes rather than being cut.
