@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -154,6 +155,82 @@ func TestPublish_longBacklogForgetsFirstMessage(t *testing.T) {
 		if got := mustRead(t, late); got != want {
 			t.Fatalf("message = %q, want %q", got, want)
 		}
+	}
+}
+
+// TestPublish_refreshesFirstMessageAheadOfNeed: a new client is sent the
+// first message and the pushes after it without anyone rendering anything;
+// the 32nd push after the first message asks the owner for a newer one, in
+// the background, and only once until it comes.
+func TestPublish_refreshesFirstMessageAheadOfNeed(t *testing.T) {
+	t.Parallel()
+	const refresh = 32 // backlogRefresh
+	w := newWants()
+	h := newHub(t, hub.Options{Want: w.want})
+	srv := serveOnly(t, h)
+	mustDial(t, srv, "t", nil)
+	<-w.asked
+	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(1); seq < refresh; seq++ {
+		h.Publish("t", seq, []byte("change"))
+	}
+	late := mustDial(t, srv, "t", nil)
+	for range refresh {
+		mustRead(t, late)
+	}
+	if got := w.count(); got != 1 {
+		t.Fatalf("Want called %d times with a backlog of %d, want 1 (the first client's)", got, refresh-1)
+	}
+	h.Publish("t", refresh, []byte("change"))
+	if got := <-w.asked; got != "t" {
+		t.Fatalf("Want(%q), want t", got)
+	}
+	h.Publish("t", refresh+1, []byte("change"))
+	mustDial(t, srv, "t", nil)
+	if got := w.count(); got != 2 {
+		t.Fatalf("Want called %d times, want 2: asked again before the owner answered", got)
+	}
+	if err := h.Prime("t", refresh, [][]byte{[]byte("view at 32")}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := mustDial(t, srv, "t", nil)
+	for _, want := range []string{"view at 32", "change"} {
+		if got := mustRead(t, fresh); got != want {
+			t.Fatalf("message = %q, want %q", got, want)
+		}
+	}
+}
+
+// TestPrime_staleAnswerDoesNotSilenceLaterAsks: a Prime that comes too late
+// to extend (its backlog was forgotten meanwhile) with nobody waiting lets
+// the next client that needs a first message ask for one.
+func TestPrime_staleAnswerDoesNotSilenceLaterAsks(t *testing.T) {
+	t.Parallel()
+	const refresh, share = 32, 64 // backlogRefresh; the default queue's share
+	w := newWants()
+	h := newHub(t, hub.Options{Want: w.want})
+	srv := serveOnly(t, h)
+	mustDial(t, srv, "t", nil)
+	<-w.asked
+	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(1); seq <= share+1; seq++ { // asks at 32, forgets at 65
+		h.Publish("t", seq, []byte("change"))
+	}
+	<-w.asked
+	// The owner's answer, rendered at 32, comes after 33 to 65 were
+	// dropped: too old.
+	if err := h.Prime("t", refresh, [][]byte{[]byte("view at 32")}); err != nil {
+		t.Fatal(err)
+	}
+	mustDial(t, srv, "t", nil)
+	select {
+	case <-w.asked:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a client waiting for a first message never asked for one")
 	}
 }
 
