@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"io"
 	"log"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 )
 
 // What one request or one client may hold. Every limit is in the README's
@@ -92,6 +94,23 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 	}
 }
 
+// New connections are let in at most acceptBurst at once and then one
+// every acceptPace. An ordinary client never meets the limit; a reconnect
+// wave (a building of TVs after a network blip, every browser after a
+// restart) waits in the kernel's accept queue, which costs nothing, instead
+// of becoming a thousand goroutines that all parse their request in the
+// same few milliseconds and push the writes to the browsers that stayed
+// connected to the back of the run queues. The hub admits the upgrades
+// themselves at a slower pace still (one per 0.8 ms), so pacing the accepts
+// does not delay the wave's last browser; a request on a new connection
+// that arrives behind the wave waits for it to be accepted, about half a
+// second for a thousand browsers. Requests on connections already open
+// (keep-alive, as the PBX's webhooks and the sockets are) are not affected.
+const (
+	acceptPace  = 500 * time.Microsecond
+	acceptBurst = 16
+)
+
 // LimitListener wraps ln so that it holds at most Config.MaxConns
 // connections in total and Config.MaxConnsPerClient from one client address
 // (the TCP peer; trusted proxies are exempt from the per-client cap, and
@@ -99,6 +118,8 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 // as it is accepted, before a byte of it is read: a flood of idle or
 // half-sent connections costs an accept each and never delays another
 // client's requests, and the process never runs out of file descriptors.
+// Accepts are paced (see acceptPace) and wait while pushes are being
+// written (hub.Yield).
 func (s *Server) LimitListener(ln net.Listener) net.Listener {
 	return &limitListener{
 		Listener:  ln,
@@ -108,6 +129,7 @@ func (s *Server) LimitListener(ln net.Listener) net.Listener {
 		open:      map[netip.Addr]int{},
 		refused:   &s.metrics.connsRefused,
 		admit:     s.hub.Yield,
+		pace:      rate.NewLimiter(rate.Every(acceptPace), acceptBurst),
 	}
 }
 
@@ -118,6 +140,7 @@ type limitListener struct {
 	exempt         []netip.Prefix
 	refused        *atomic.Uint64
 	admit          func() // waits while pushes are being written (hub.Yield)
+	pace           *rate.Limiter
 
 	mu    sync.Mutex
 	total int
@@ -135,6 +158,11 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		}
 		addr := peerAddr(conn)
 		if l.take(addr) {
+			// Only connections let in are paced: a flood over the
+			// caps is still refused as fast as it comes. Wait fails
+			// only for more than acceptBurst at once, which this
+			// never asks for.
+			_ = l.pace.Wait(context.Background())
 			return &limitConn{Conn: conn, release: sync.OnceFunc(func() { l.release(addr) })}, nil
 		}
 		l.refused.Add(1)

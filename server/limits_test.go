@@ -9,12 +9,16 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // countingListener counts the bytes the server reads from each connection,
@@ -162,4 +166,40 @@ func TestBodiesAreBoundedBeforeTheyAreRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// queuedListener hands out the connections queued in it, as a kernel's
+// accept queue does after a wave of connects.
+type queuedListener struct{ conns chan net.Conn }
+
+func (l queuedListener) Accept() (net.Conn, error) { return <-l.conns, nil }
+func (l queuedListener) Close() error              { return nil }
+func (l queuedListener) Addr() net.Addr            { return &net.TCPAddr{} }
+
+// TestAcceptsArePaced: a wave of connections is accepted acceptBurst at
+// once and then one every acceptPace, so that it never becomes a thousand
+// goroutines parsing requests at the same moment.
+func TestAcceptsArePaced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const wave = acceptBurst + 10
+		q := queuedListener{conns: make(chan net.Conn, wave)}
+		for range wave {
+			c, peer := net.Pipe()
+			defer c.Close()
+			defer peer.Close()
+			q.conns <- c
+		}
+		ln := &limitListener{Listener: q, max: wave, perClient: wave, refused: new(atomic.Uint64),
+			open: map[netip.Addr]int{}, admit: func() {}, pace: rate.NewLimiter(rate.Every(acceptPace), acceptBurst)}
+		start := time.Now()
+		for i := range wave {
+			if _, err := ln.Accept(); err != nil {
+				t.Fatal(err)
+			}
+			want := time.Duration(max(0, i-acceptBurst+1)) * acceptPace
+			if got := time.Since(start); got != want {
+				t.Fatalf("connection %d accepted after %v, want %v", i+1, got, want)
+			}
+		}
+	})
 }
