@@ -1,9 +1,11 @@
 package eventlog
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -68,10 +70,12 @@ var ErrClosed = errors.New("eventlog: log closed")
 
 // appendReq is one Append waiting for the writer.
 type appendReq struct {
-	id   string
-	msg  *nats.Msg
-	size int
-	res  chan appendResult // capacity 1: the writer never blocks on it
+	id     string
+	msg    *nats.Msg
+	size   int
+	body   []byte            // for the feed: a copy of the message's
+	header map[string]string // for the feed: a copy of the message's
+	res    chan appendResult // capacity 1: the writer never blocks on it
 }
 
 type appendResult struct {
@@ -114,6 +118,14 @@ func (l *Log) Append(ctx context.Context, m Message) (seq uint64, duplicate bool
 	}
 
 	req := &appendReq{id: m.ID, msg: msg, size: len(m.Body), res: make(chan appendResult, 1)}
+	if l.feed != nil {
+		// The caller may reuse its buffers once Append returns; the
+		// feed keeps the entry until every consumer has it.
+		req.body = bytes.Clone(m.Body)
+		if len(m.Header) > 0 {
+			req.header = maps.Clone(m.Header)
+		}
+	}
 	select {
 	case l.queue <- req:
 	case <-ctx.Done():
@@ -238,6 +250,7 @@ func (l *Log) write(batch []*appendReq) {
 	stopWatch := l.watchStorage(ctx, cancel)
 	results := l.store(ctx, uniq)
 	stopWatch()
+	l.toFeed(uniq, results)
 
 	failed := false
 	for i, r := range uniq {
@@ -287,6 +300,23 @@ func (l *Log) store(ctx context.Context, reqs []*appendReq) []appendResult {
 	l.syncSeconds.Add(uint64(time.Since(start)))
 	l.markDurable(last)
 	return results
+}
+
+// toFeed hands what a write stored, now durable, to the feed's consumers.
+func (l *Log) toFeed(reqs []*appendReq, results []appendResult) {
+	if l.feed == nil {
+		return
+	}
+	now := time.Now()
+	for i, r := range reqs {
+		switch res := results[i]; {
+		case res.err != nil:
+		case res.dup:
+			l.feed.stored(res.seq)
+		default:
+			l.feed.add(Entry{Seq: res.seq, ID: r.id, Body: r.body, Header: r.header, Time: now})
+		}
+	}
 }
 
 // storeEach publishes every request, all in flight at once.

@@ -3,6 +3,7 @@ package eventlog
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -34,55 +35,111 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 	if after > end {
 		return fmt.Errorf("%w: asked for entries after %d, log ends at %d", ErrBeyondEnd, after, end)
 	}
+	if l.feed == nil {
+		_, err := l.consumeServer(ctx, after, fn, nil)
+		return err
+	}
+	// An embedded log: what this process appends comes from the feed, the
+	// rest (what was there before, or what the feed does not hold) from
+	// the server.
+	last := after // the last entry fn has seen
+	for {
+		e, ok, stored, moved := l.feed.get(last + 1)
+		switch {
+		case ok:
+			if err := fn(e); err != nil {
+				return fmt.Errorf("eventlog: entry %d: %w", e.Seq, err)
+			}
+			last = e.Seq
+			continue
+		case stored:
+			if last, err = l.consumeServer(ctx, last, fn, l.feed.has); err != nil {
+				return err
+			}
+			continue
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-l.stop:
+			return fmt.Errorf("eventlog: consume after %d: %w", last, ErrClosed)
+		case <-time.After(feedCheck):
+			// An entry stored without the writer hearing back (its
+			// answer lost, or found by a storage recovery) shows only
+			// in the server.
+			if end, err := l.LastSeq(ctx); err == nil && end > last {
+				if last, err = l.consumeServer(ctx, last, fn, l.feed.has); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// feedCheck is how often a consumer waiting on the feed asks the server
+// whether it holds an entry the feed never saw.
+const feedCheck = time.Second
+
+// consumeServer calls fn with the entries after the one at last, read from
+// the server, and returns the seq of the last one fn has seen. With done
+// nil it follows the log until ctx is done or fn fails; otherwise it
+// returns once done(next) reports true for the next seq due, or once it has
+// caught up with the log's end.
+func (l *Log) consumeServer(ctx context.Context, last uint64, fn func(Entry) error, done func(next uint64) bool) (uint64, error) {
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-	if after > 0 {
+	if last > 0 {
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
-		cfg.OptStartSeq = after + 1
+		cfg.OptStartSeq = last + 1
 	}
 	cons, err := l.js.OrderedConsumer(ctx, l.opts.Stream, cfg)
 	if err != nil {
-		return fmt.Errorf("eventlog: consume after %d: create consumer: %w", after, err)
+		return last, fmt.Errorf("eventlog: consume after %d: create consumer: %w", last, err)
 	}
 	it, err := cons.Messages()
 	if err != nil {
-		return fmt.Errorf("eventlog: consume after %d: subscribe: %w", after, err)
+		return last, fmt.Errorf("eventlog: consume after %d: subscribe: %w", last, err)
 	}
 	defer it.Stop()
 
-	last := after // the last entry fn has seen
-	for {
+	for done == nil || !done(last+1) {
 		msg, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return last, ctx.Err()
 			}
-			return fmt.Errorf("eventlog: consume after %d: %w", last, err)
+			return last, fmt.Errorf("eventlog: consume after %d: %w", last, err)
 		}
-		e, err := entryOf(msg)
+		e, pending, err := entryOf(msg)
 		if err != nil {
-			return fmt.Errorf("eventlog: consume after %d: %w", last, err)
+			return last, fmt.Errorf("eventlog: consume after %d: %w", last, err)
 		}
 		if e.Seq != last+1 {
-			return &GapError{Want: last + 1, Next: e.Seq}
+			return last, &GapError{Want: last + 1, Next: e.Seq}
 		}
 		// Nothing is applied before it is on disk.
 		if err := l.waitDurable(ctx, e.Seq); err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return last, ctx.Err()
 			}
-			return fmt.Errorf("eventlog: consume after %d: %w", last, err)
+			return last, fmt.Errorf("eventlog: consume after %d: %w", last, err)
 		}
 		if err := fn(e); err != nil {
-			return fmt.Errorf("eventlog: entry %d: %w", e.Seq, err)
+			return last, fmt.Errorf("eventlog: entry %d: %w", e.Seq, err)
 		}
 		last = e.Seq
+		if done != nil && pending == 0 {
+			break
+		}
 	}
+	return last, nil
 }
 
-func entryOf(msg jetstream.Msg) (Entry, error) {
+// entryOf is msg as an Entry, with the count of entries after it.
+func entryOf(msg jetstream.Msg) (Entry, uint64, error) {
 	md, err := msg.Metadata()
 	if err != nil {
-		return Entry{}, fmt.Errorf("read message metadata: %w", err)
+		return Entry{}, 0, fmt.Errorf("read message metadata: %w", err)
 	}
 	e := Entry{
 		Seq:  md.Sequence.Stream,
@@ -105,5 +162,5 @@ func entryOf(msg jetstream.Msg) (Entry, error) {
 		}
 		e.Header[k] = vs[0]
 	}
-	return e, nil
+	return e, md.NumPending, nil
 }

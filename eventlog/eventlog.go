@@ -134,7 +134,8 @@ type Entry struct {
 	Body []byte
 	// Header is the Message.Header the entry was appended with, or nil.
 	Header map[string]string
-	// Time is when the server stored the entry.
+	// Time is when the server stored the entry (for an entry an embedded
+	// log hands over as it is appended, when the server acknowledged it).
 	Time time.Time
 }
 
@@ -216,6 +217,8 @@ type Log struct {
 	mark *mark
 	// tail flushes what each write added (groupSync; the writer's own).
 	tail *tail
+	// feed hands this process's appends to Consume (embedded mode).
+	feed *feed
 	lost []Range
 
 	disconnects atomic.Uint64
@@ -281,6 +284,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 			return nil, err
 		}
 		l.tail = newTail(opts.Dir, opts.Stream, l.mark)
+		l.feed = newFeed()
 		// After a storage fault the server is restarted in-process: the
 		// connection reaches the new one through l.emb, promptly.
 		connOpts = append(connOpts, nats.InProcessServer(l.emb),

@@ -190,7 +190,7 @@ func (l *Log) Read(ctx context.Context, after uint64, fn func(Entry) bool) error
 			}
 			return fmt.Errorf("eventlog: read after %d: %w", last, err)
 		}
-		e, err := entryOf(msg)
+		e, _, err := entryOf(msg)
 		if err != nil {
 			return fmt.Errorf("eventlog: read after %d: %w", last, err)
 		}
