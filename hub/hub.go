@@ -82,8 +82,10 @@ const (
 // sent to each new client after the first message, one small write each.
 // A first message is the whole view (for 2,000 people, 1.3 MB rendered and
 // deflated, some 16 MB of garbage), so it is refreshed rarely and ahead of
-// need: when the backlog reaches backlogRefresh messages the owner is asked
-// for a newer one in the background, so that a wave of new clients finds a
+// need: when backlogRefresh messages have been published since the last
+// Prime, the owner is asked for a newer one in the background (at most one
+// render per backlogRefresh pushes, however busy), so that a wave of new
+// clients finds a
 // fresh first message to start from instead of all waiting for a render
 // that would compete with the pushes at the worst moment. A thousand new
 // clients taking a few dozen small pushes each cost less than one render.
@@ -281,6 +283,9 @@ type topic struct {
 	// a first message older than it cannot be extended to the present.
 	floor  uint64
 	wanted bool // Want was called and Prime has not answered yet
+	// sincePrime counts the messages published since the last Prime was
+	// taken (see backlogRefresh).
+	sincePrime int
 }
 
 // published is a message of a topic's backlog.
@@ -524,6 +529,7 @@ func (t *topic) prime(seq uint64, first []outgoing) (want bool) {
 	}
 	t.wanted = false
 	t.first, t.firstSeq = first, seq
+	t.sincePrime = 0
 	n := 0
 	for _, p := range t.backlog {
 		if p.seq > seq {
@@ -581,17 +587,26 @@ func (t *topic) publish(seq uint64, m outgoing, opts Options, prio *priority) (w
 		}
 	}
 	prio.add(live)
-	if t.first == nil && len(t.pending) == 0 || t.first != nil && seq <= t.firstSeq {
-		return false // nobody to extend it for, or already in the first message
+	if t.first != nil && seq <= t.firstSeq {
+		return false // already in the first message
+	}
+	if t.first == nil && len(t.pending) == 0 {
+		// Nobody to extend a first message for: one older than this
+		// message could no longer be extended to the present.
+		t.floor = seq
+		return false
 	}
 	t.backlog = append(t.backlog, published{seq: seq, m: m})
 	t.backlogBytes += m.size
+	t.sincePrime++
 	if len(t.backlog) <= opts.QueueMessages/backlogMaxShare && t.backlogBytes <= opts.QueueBytes/backlogMaxShare {
 		// Keep the first message of a watched topic fresh in the
 		// background, so that a wave of new clients finds one to start
 		// from instead of all waiting for a render that competes with
-		// the pushes at the worst moment.
-		if t.first == nil || len(t.backlog) < backlogRefresh || t.wanted {
+		// the pushes at the worst moment. Counting from the last Prime
+		// (not the backlog, which keeps what was pushed during the
+		// render) leaves at least backlogRefresh pushes between renders.
+		if t.first == nil || t.sincePrime < backlogRefresh || t.wanted {
 			return false
 		}
 		t.wanted = true

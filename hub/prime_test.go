@@ -31,6 +31,19 @@ func (w *wants) want(topic string) {
 	w.asked <- topic
 }
 
+// wait waits for the hub to ask for a first message, failing the test
+// after a while instead of hanging.
+func (w *wants) wait(tb testing.TB) string {
+	tb.Helper()
+	select {
+	case topic := <-w.asked:
+		return topic
+	case <-time.After(10 * time.Second):
+		tb.Fatal("the owner was never asked for a first message")
+		return ""
+	}
+}
+
 func (w *wants) count() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -188,7 +201,10 @@ func TestPublish_refreshesFirstMessageAheadOfNeed(t *testing.T) {
 		t.Fatalf("Want(%q), want t", got)
 	}
 	h.Publish("t", refresh+1, []byte("change"))
-	mustDial(t, srv, "t", nil)
+	third := mustDial(t, srv, "t", nil)
+	for range refresh + 2 { // subscribed: whatever it asked, it has asked
+		mustRead(t, third)
+	}
 	if got := w.count(); got != 2 {
 		t.Fatalf("Want called %d times, want 2: asked again before the owner answered", got)
 	}
@@ -231,6 +247,75 @@ func TestPrime_staleAnswerDoesNotSilenceLaterAsks(t *testing.T) {
 	case <-w.asked:
 	case <-time.After(5 * time.Second):
 		t.Fatal("a client waiting for a first message never asked for one")
+	}
+}
+
+// TestPublish_refreshCountsFromThePrime: the pushes published while the
+// owner renders do not count towards the next refresh, so a busy topic is
+// rendered at most once per 32 pushes rather than back to back.
+func TestPublish_refreshCountsFromThePrime(t *testing.T) {
+	t.Parallel()
+	const refresh = 32 // backlogRefresh
+	w := newWants()
+	h := newHub(t, hub.Options{Want: w.want})
+	srv := serveOnly(t, h)
+	mustDial(t, srv, "t", nil)
+	w.wait(t)
+	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(1); seq <= refresh; seq++ {
+		h.Publish("t", seq, []byte("change"))
+	}
+	w.wait(t) // the refresh, rendered at 32 while 33 to 63 are pushed
+	for seq := uint64(refresh + 1); seq < 2*refresh; seq++ {
+		h.Publish("t", seq, []byte("change"))
+	}
+	if err := h.Prime("t", refresh, [][]byte{[]byte("view at 32")}); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(2 * refresh); seq < 2*refresh+refresh-1; seq++ {
+		h.Publish("t", seq, []byte("change"))
+	}
+	if got := w.count(); got != 2 {
+		t.Fatalf("Want called %d times after %d pushes since the Prime, want 2", got, refresh-1)
+	}
+	h.Publish("t", 3*refresh-1, []byte("change"))
+	w.wait(t)
+}
+
+// TestPrime_olderThanForgottenPushesIsRefused: once a topic has forgotten
+// its first message, what it publishes with nobody waiting still marks
+// later Primes of an older state as too old, so a new client is never
+// started from a view that lacks pushes it will not be sent.
+func TestPrime_olderThanForgottenPushesIsRefused(t *testing.T) {
+	t.Parallel()
+	const share = 64 // the default queue's share
+	w := newWants()
+	h := newHub(t, hub.Options{Want: w.want})
+	srv := serveOnly(t, h)
+	mustDial(t, srv, "t", nil)
+	w.wait(t)
+	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
+		t.Fatal(err)
+	}
+	for seq := uint64(1); seq <= share+1; seq++ { // asks at 32, forgets at 65
+		h.Publish("t", seq, []byte("change"))
+	}
+	w.wait(t)
+	h.Publish("t", share+2, []byte("change 66"))
+	h.Publish("t", share+3, []byte("change 67"))
+	// The owner's answer was rendered at 65, before 66 and 67.
+	if err := h.Prime("t", share+1, [][]byte{[]byte("view at 65")}); err != nil {
+		t.Fatal(err)
+	}
+	late := mustDial(t, srv, "t", nil)
+	w.wait(t)
+	if err := h.Prime("t", share+3, [][]byte{[]byte("view at 67")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRead(t, late); got != "view at 67" {
+		t.Fatalf("first message = %q, want the view at 67", got)
 	}
 }
 
