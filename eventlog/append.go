@@ -73,7 +73,8 @@ type appendReq struct {
 	id     string
 	msg    *nats.Msg
 	size   int
-	body   []byte            // for the feed: a copy of the message's
+	feed   bool              // to be handed to the feed once durable
+	body   []byte            // for the feed: the message's body, a copy
 	header map[string]string // for the feed: a copy of the message's
 	res    chan appendResult // capacity 1: the writer never blocks on it
 }
@@ -105,6 +106,12 @@ func (l *Log) Append(ctx context.Context, m Message) (seq uint64, duplicate bool
 	}
 	msg := nats.NewMsg(l.opts.Subject)
 	msg.Data = m.Body
+	feedBody := l.feed != nil && len(m.Body) <= feedMaxBody
+	if feedBody {
+		// The feed keeps the entry after Append returns, when the
+		// caller may reuse its buffer: publish and keep one copy.
+		msg.Data = bytes.Clone(m.Body)
+	}
 	for k, v := range m.Header {
 		if isReserved(k) {
 			return 0, false, fmt.Errorf("eventlog: append %s: header %q is reserved", m.ID, k)
@@ -118,10 +125,8 @@ func (l *Log) Append(ctx context.Context, m Message) (seq uint64, duplicate bool
 	}
 
 	req := &appendReq{id: m.ID, msg: msg, size: len(m.Body), res: make(chan appendResult, 1)}
-	if l.feed != nil {
-		// The caller may reuse its buffers once Append returns; the
-		// feed keeps the entry until every consumer has it.
-		req.body = bytes.Clone(m.Body)
+	if feedBody {
+		req.body, req.feed = msg.Data, true
 		if len(m.Header) > 0 {
 			req.header = maps.Clone(m.Header)
 		}
@@ -311,7 +316,7 @@ func (l *Log) toFeed(reqs []*appendReq, results []appendResult) {
 	for i, r := range reqs {
 		switch res := results[i]; {
 		case res.err != nil:
-		case res.dup:
+		case res.dup || !r.feed:
 			l.feed.stored(res.seq)
 		default:
 			l.feed.add(Entry{Seq: res.seq, ID: r.id, Body: r.body, Header: r.header, Time: now})

@@ -24,6 +24,10 @@ import (
 // returns an error wrapping [ErrBeyondEnd] at once, rather than wait for
 // entries that would silently leave out everything appended before them.
 //
+// On an embedded log, the entries this process appends are handed over by
+// its writer as soon as they are on disk; an entry stored otherwise (see
+// feed) is delivered, in order, at the latest about a second later.
+//
 // Consume returns ctx's error when ctx is done, fn's error (wrapped, with the
 // entry's seq) when fn fails, and a wrapped error when the log is closed or
 // the consumer cannot be created.
@@ -42,8 +46,13 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 	// An embedded log: what this process appends comes from the feed, the
 	// rest (what was there before, or what the feed does not hold) from
 	// the server.
+	check := time.NewTimer(l.feedCheck)
+	defer check.Stop()
 	last := after // the last entry fn has seen
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		e, ok, stored, moved := l.feed.get(last + 1)
 		switch {
 		case ok:
@@ -53,23 +62,24 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 			last = e.Seq
 			continue
 		case stored:
-			if last, err = l.consumeServer(ctx, last, fn, l.feed.has); err != nil {
+			if last, err = l.consumeServer(ctx, last, fn, l.feed.holds); err != nil {
 				return err
 			}
 			continue
 		}
+		check.Reset(l.feedCheck)
 		select {
 		case <-moved:
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-l.stop:
 			return fmt.Errorf("eventlog: consume after %d: %w", last, ErrClosed)
-		case <-time.After(feedCheck):
+		case <-check.C:
 			// An entry stored without the writer hearing back (its
 			// answer lost, or found by a storage recovery) shows only
 			// in the server.
-			if end, err := l.LastSeq(ctx); err == nil && end > last {
-				if last, err = l.consumeServer(ctx, last, fn, l.feed.has); err != nil {
+			if newest, lerr := l.LastSeq(ctx); lerr == nil && newest > last {
+				if last, err = l.consumeServer(ctx, last, fn, l.feed.holds); err != nil {
 					return err
 				}
 			}
@@ -77,9 +87,13 @@ func (l *Log) Consume(ctx context.Context, after uint64, fn func(Entry) error) e
 	}
 }
 
-// feedCheck is how often a consumer waiting on the feed asks the server
-// whether it holds an entry the feed never saw.
-const feedCheck = time.Second
+// feedCheck is how long a consumer waits on the feed before it asks the
+// server whether it holds an entry the feed never saw; passInactive is how
+// long the server keeps the consumer of a finished pass.
+const (
+	feedCheck    = time.Second
+	passInactive = 30 * time.Second
+)
 
 // consumeServer calls fn with the entries after the one at last, read from
 // the server, and returns the seq of the last one fn has seen. With done
@@ -88,6 +102,11 @@ const feedCheck = time.Second
 // caught up with the log's end.
 func (l *Log) consumeServer(ctx context.Context, last uint64, fn func(Entry) error, done func(next uint64) bool) (uint64, error) {
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if done != nil {
+		// A pass that ends when the feed takes over: the server need not
+		// keep the consumer long after it.
+		cfg.InactiveThreshold = passInactive
+	}
 	if last > 0 {
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
 		cfg.OptStartSeq = last + 1

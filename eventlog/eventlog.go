@@ -135,7 +135,8 @@ type Entry struct {
 	// Header is the Message.Header the entry was appended with, or nil.
 	Header map[string]string
 	// Time is when the server stored the entry (for an entry an embedded
-	// log hands over as it is appended, when the server acknowledged it).
+	// log hands over from its writer, when the write was on disk, a
+	// millisecond or so later).
 	Time time.Time
 }
 
@@ -217,9 +218,11 @@ type Log struct {
 	mark *mark
 	// tail flushes what each write added (groupSync; the writer's own).
 	tail *tail
-	// feed hands this process's appends to Consume (embedded mode).
-	feed *feed
-	lost []Range
+	// feed hands this process's appends to Consume (embedded mode);
+	// feedCheck is how often a consumer waiting on it asks the server.
+	feed      *feed
+	feedCheck time.Duration
+	lost      []Range
 
 	disconnects atomic.Uint64
 
@@ -284,7 +287,7 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 			return nil, err
 		}
 		l.tail = newTail(opts.Dir, opts.Stream, l.mark)
-		l.feed = newFeed()
+		l.feed, l.feedCheck = newFeed(), feedCheck
 		// After a storage fault the server is restarted in-process: the
 		// connection reaches the new one through l.emb, promptly.
 		connOpts = append(connOpts, nats.InProcessServer(l.emb),
@@ -420,6 +423,10 @@ func (l *Log) setup(ctx context.Context) error {
 			return fmt.Errorf("eventlog: %w", err)
 		}
 		l.markDurable(stream.CachedInfo().State.LastSeq)
+	}
+	if l.feed != nil {
+		// What the log held before is read from the server.
+		l.feed.stored(stream.CachedInfo().State.LastSeq)
 	}
 	l.snaps, err = l.createSnapshotBucket(ctx)
 	return err

@@ -4,20 +4,26 @@ import (
 	"sync"
 )
 
-// feedLen is how many of the latest appends the feed holds: far more than
-// a consumer falls behind while it keeps up, and a consumer further behind
-// reads from the server.
-const feedLen = 4096
+// feedLen is how many of the latest appends the feed holds, and
+// feedMaxBody the largest body it holds (a webhook is about 1 KB), so that
+// it never keeps more than 64 MiB. A consumer further behind than the feed
+// holds, or due an entry with a larger body, reads from the server.
+const (
+	feedLen     = 4096
+	feedMaxBody = 16 << 10
+)
 
 // feed hands the entries this process appends to its consumers straight
 // from the writer, once they are durable, instead of through a JetStream
 // consumer: the server stores them, but does not also deliver each one back
 // over the connection, parse it again and wait for its acknowledgement.
 // Only an embedded log has one: its server accepts no other connection, so
-// every entry after Open is appended by this process and goes through the
-// writer. An entry the feed does not hold (older than it, or stored by a
-// write whose answer was lost, or found after a storage recovery) is read
-// from the server, so the feed only ever saves work.
+// the entries after Open are appended by this process, through the writer.
+// An entry the feed does not hold (older than it, too large, stored by a
+// write whose answer was lost, found after a storage recovery, or published
+// past the writer through [Log.JetStream] in a test) is read from the
+// server, so the feed only ever saves work. Consumers share the entries it
+// holds: fn must not modify an Entry's Body or Header.
 type feed struct {
 	mu      sync.Mutex
 	entries [feedLen]Entry // by Seq % feedLen
@@ -65,8 +71,12 @@ func (f *feed) get(seq uint64) (e Entry, ok, stored bool, moved <-chan struct{})
 	return Entry{}, false, seq <= f.known, f.moved
 }
 
-// has reports whether the feed holds the entry at seq.
-func (f *feed) has(seq uint64) bool {
-	_, ok, _, _ := f.get(seq)
-	return ok
+// holds reports whether the feed holds the entry at seq with room to
+// spare: a consumer reading from the server goes on until then, rather
+// than switch to the feed at an entry about to be overwritten and back.
+func (f *feed) holds(seq uint64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.entries[seq%feedLen]
+	return e.Seq == seq && seq > 0 && f.known-seq < feedLen/2
 }

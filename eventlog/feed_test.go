@@ -1,7 +1,9 @@
 package eventlog_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,20 +13,28 @@ import (
 )
 
 // follow consumes l from after in the background and returns the entries
-// it delivers.
+// it delivers; Consume must end only when the test does.
 func follow(t *testing.T, l *eventlog.Log, after uint64) <-chan eventlog.Entry {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	entries := make(chan eventlog.Entry, 64)
-	done := make(chan struct{})
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
-		_ = l.Consume(ctx, after, func(e eventlog.Entry) error {
-			entries <- e
-			return nil
+		done <- l.Consume(ctx, after, func(e eventlog.Entry) error {
+			select {
+			case entries <- e:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		})
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Consume = %v, want it to end only when canceled", err)
+		}
+	})
 	return entries
 }
 
@@ -104,5 +114,51 @@ func TestConsumeReadsWhatTheWriterDidNotSee(t *testing.T) {
 	publishBehind(ms[3])
 	if e := next(t, entries, 5*time.Second); e.Seq != 4 || e.ID != ms[3].ID {
 		t.Fatalf("entry seq %d id %s, want seq 4 id %s", e.Seq, e.ID, ms[3].ID)
+	}
+}
+
+// TestConsumeAfterReopenReadsTheServerAtOnce: what the log held before Open
+// is read from the server straight away, not after the feed's periodic
+// check, and what is appended next follows from the writer.
+func TestConsumeAfterReopenReadsTheServerAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	ms := numbered("reopen", 5)
+	first := openEmbedded(t, dir)
+	mustAppend(t, first, 1, ms[:3]...)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l := openEmbedded(t, dir)
+	l.SetFeedCheck(time.Hour)
+	entries := follow(t, l, 0)
+	var got []eventlog.Entry
+	for range 3 {
+		got = append(got, next(t, entries, 10*time.Second))
+	}
+	mustAppend(t, l, 4, ms[3:]...)
+	for range 2 {
+		got = append(got, next(t, entries, 10*time.Second))
+	}
+	checkEntries(t, got, 1, ms)
+}
+
+// TestConsumeFromTheWriterWithFsync: with an fsync before every answer (the
+// default of the command), the writer hands over what it flushed, and a
+// body too large for the feed is read from the server, in its place.
+func TestConsumeFromTheWriterWithFsync(t *testing.T) {
+	l := mustOpen(t, eventlog.Options{Dir: t.TempDir(), SyncAlways: true})
+	l.SetFeedCheck(time.Hour)
+	ms := numbered("fsync", 4)
+	large := `{"type":"presence:user","pad":"` + string(bytes.Repeat([]byte("x"), 32<<10)) + `"}`
+	ms[2] = message(large)
+	entries := follow(t, l, 0)
+	mustAppend(t, l, 1, ms...)
+	var got []eventlog.Entry
+	for range ms {
+		got = append(got, next(t, entries, 10*time.Second))
+	}
+	checkEntries(t, got, 1, ms)
+	if s := l.Stats(); s.Syncs == 0 {
+		t.Errorf("Stats().Syncs = 0: the writes were not flushed by the log")
 	}
 }

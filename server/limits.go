@@ -121,14 +121,21 @@ const (
 // Accepts are paced (see acceptPace) and wait while pushes are being
 // written (hub.Yield).
 func (s *Server) LimitListener(ln net.Listener) net.Listener {
+	l := newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerClient, &s.metrics.connsRefused, s.hub.Yield)
+	l.exempt = s.cfg.TrustedProxies
+	return l
+}
+
+// newLimitListener is a limitListener with the caps, paced, counting the
+// connections it refuses in refused; admit is called before each Accept.
+func newLimitListener(ln net.Listener, maxConns, perClient int, refused *atomic.Uint64, admit func()) *limitListener {
 	return &limitListener{
 		Listener:  ln,
-		max:       s.cfg.MaxConns,
-		perClient: s.cfg.MaxConnsPerClient,
-		exempt:    s.cfg.TrustedProxies,
+		max:       maxConns,
+		perClient: perClient,
 		open:      map[netip.Addr]int{},
-		refused:   &s.metrics.connsRefused,
-		admit:     s.hub.Yield,
+		refused:   refused,
+		admit:     admit,
 		pace:      rate.NewLimiter(rate.Every(acceptPace), acceptBurst),
 	}
 }

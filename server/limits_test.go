@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,8 +16,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // countingListener counts the bytes the server reads from each connection,
@@ -189,8 +186,7 @@ func TestAcceptsArePaced(t *testing.T) {
 			defer peer.Close()
 			q.conns <- c
 		}
-		ln := &limitListener{Listener: q, max: wave, perClient: wave, refused: new(atomic.Uint64),
-			open: map[netip.Addr]int{}, admit: func() {}, pace: rate.NewLimiter(rate.Every(acceptPace), acceptBurst)}
+		ln := newLimitListener(q, wave, wave, new(atomic.Uint64), func() {})
 		start := time.Now()
 		for i := range wave {
 			if _, err := ln.Accept(); err != nil {
