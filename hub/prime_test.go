@@ -62,6 +62,22 @@ func serveOnly(t testing.TB, h *hub.Hub) *httptest.Server {
 	return srv
 }
 
+// primed serves topic "t" from a hub with the default queue to one client,
+// answers the hub's first ask with "view at 0", and returns the hub, its
+// server and the record of what the hub asked.
+func primed(t *testing.T) (*hub.Hub, *httptest.Server, *wants) {
+	t.Helper()
+	w := newWants()
+	h := newHub(t, hub.Options{Want: w.want})
+	srv := serveOnly(t, h)
+	mustDial(t, srv, "t", nil)
+	w.wait(t)
+	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
+		t.Fatal(err)
+	}
+	return h, srv, w
+}
+
 // TestServe_waitsForPrimeThenMissesNothing: a client of a topic without a
 // first message waits while the owner is asked once; the first message it
 // gets is the primed one, followed by what was published after the primed
@@ -178,14 +194,7 @@ func TestPublish_longBacklogForgetsFirstMessage(t *testing.T) {
 func TestPublish_refreshesFirstMessageAheadOfNeed(t *testing.T) {
 	t.Parallel()
 	const refresh = 32 // backlogRefresh
-	w := newWants()
-	h := newHub(t, hub.Options{Want: w.want})
-	srv := serveOnly(t, h)
-	mustDial(t, srv, "t", nil)
-	<-w.asked
-	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
-		t.Fatal(err)
-	}
+	h, srv, w := primed(t)
 	for seq := uint64(1); seq < refresh; seq++ {
 		h.Publish("t", seq, []byte("change"))
 	}
@@ -225,14 +234,7 @@ func TestPublish_refreshesFirstMessageAheadOfNeed(t *testing.T) {
 func TestPrime_staleAnswerDoesNotSilenceLaterAsks(t *testing.T) {
 	t.Parallel()
 	const refresh, share = 32, 64 // backlogRefresh; the default queue's share
-	w := newWants()
-	h := newHub(t, hub.Options{Want: w.want})
-	srv := serveOnly(t, h)
-	mustDial(t, srv, "t", nil)
-	<-w.asked
-	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
-		t.Fatal(err)
-	}
+	h, srv, w := primed(t)
 	for seq := uint64(1); seq <= share+1; seq++ { // asks at 32, forgets at 65
 		h.Publish("t", seq, []byte("change"))
 	}
@@ -256,14 +258,7 @@ func TestPrime_staleAnswerDoesNotSilenceLaterAsks(t *testing.T) {
 func TestPublish_refreshCountsFromThePrime(t *testing.T) {
 	t.Parallel()
 	const refresh = 32 // backlogRefresh
-	w := newWants()
-	h := newHub(t, hub.Options{Want: w.want})
-	srv := serveOnly(t, h)
-	mustDial(t, srv, "t", nil)
-	w.wait(t)
-	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
-		t.Fatal(err)
-	}
+	h, _, w := primed(t)
 	for seq := uint64(1); seq <= refresh; seq++ {
 		h.Publish("t", seq, []byte("change"))
 	}
@@ -291,14 +286,7 @@ func TestPublish_refreshCountsFromThePrime(t *testing.T) {
 func TestPrime_olderThanForgottenPushesIsRefused(t *testing.T) {
 	t.Parallel()
 	const share = 64 // the default queue's share
-	w := newWants()
-	h := newHub(t, hub.Options{Want: w.want})
-	srv := serveOnly(t, h)
-	mustDial(t, srv, "t", nil)
-	w.wait(t)
-	if err := h.Prime("t", 0, [][]byte{[]byte("view at 0")}); err != nil {
-		t.Fatal(err)
-	}
+	h, srv, w := primed(t)
 	for seq := uint64(1); seq <= share+1; seq++ { // asks at 32, forgets at 65
 		h.Publish("t", seq, []byte("change"))
 	}
