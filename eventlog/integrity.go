@@ -24,9 +24,9 @@ import (
 //     entries only expire from the front), and the server's own account of
 //     lost data;
 //   - in embedded mode, a tail cut short: the writer keeps the highest seq it
-//     has stored in a small file next to the server's files (markName), in
-//     the same flush as the entries themselves, and Open compares the stream
-//     with it.
+//     has stored in a small file next to the server's files (markName),
+//     written with the entries and flushed after them at least once a
+//     second (see markSyncEvery), and Open compares the stream with it.
 const markName = "wallboard-last-seq"
 
 // mark is the file holding the highest seq stored, embedded mode.
@@ -78,8 +78,10 @@ func (m *mark) get() uint64 {
 	return m.last
 }
 
+// close flushes the mark and closes it.
 func (m *mark) close() {
 	if m != nil {
+		m.f.Sync()
 		m.f.Close()
 	}
 }

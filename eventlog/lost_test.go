@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,6 +100,32 @@ func TestCorruptedLogReportsTheLostRange(t *testing.T) {
 			mustOpen(t, eventlog.Options{Dir: dir, Logger: slog.New(rec)})
 			if line := rec.find("ERROR Event log lost entries"); dropIndex && line != "" {
 				t.Fatalf("reported again on the next open: %q", line)
+			}
+		})
+	}
+}
+
+// TestMarkNamesEveryAnsweredAppend: by the time Append answers, the mark the
+// log keeps beside the server's files names the entry, with or without an
+// fsync before every answer, so a tail cut short after it is reported when
+// the log next opens.
+func TestMarkNamesEveryAnsweredAppend(t *testing.T) {
+	for _, syncAlways := range []bool{true, false} {
+		t.Run(fmt.Sprintf("SyncAlways %v", syncAlways), func(t *testing.T) {
+			dir := t.TempDir()
+			l := mustOpen(t, eventlog.Options{Dir: dir, SyncAlways: syncAlways})
+			for _, m := range numbered("mark", 20) {
+				seq, _, err := l.Append(t.Context(), m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(filepath.Join(dir, "wallboard-last-seq"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.TrimSpace(string(b)); got != strconv.FormatUint(seq, 10) {
+					t.Fatalf("after the append of seq %d the mark holds %q", seq, got)
+				}
 			}
 		})
 	}
