@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,14 +51,22 @@ type state struct {
 	// logSeq is the log sequence of the last entry applied.
 	logSeq uint64
 
-	// waiters are woken each time logSeq moves.
+	// waiters wait for entries to be applied, in the order of their seq;
+	// each is woken once, when its entry is.
 	waitMu  sync.Mutex
 	applied uint64
-	moved   chan struct{}
+	waiters []waiter
+}
+
+// waiter is a waitApplied call: ch is closed once the entry at seq is
+// applied.
+type waiter struct {
+	seq uint64
+	ch  chan struct{}
 }
 
 func newState(b *board.Board) *state {
-	return &state{board: b, moved: make(chan struct{})}
+	return &state{board: b}
 }
 
 // read runs fn with the board locked for reading.
@@ -67,7 +76,9 @@ func (s *state) read(fn func(b *board.Board, logSeq uint64)) {
 	fn(s.board, s.logSeq)
 }
 
-// advance records that every log entry up to seq has been applied.
+// advance records that every log entry up to seq has been applied, and
+// wakes the waiters for those entries only: a webhook waiting for its own
+// entry is not woken for each entry before it.
 func (s *state) advance(seq uint64) {
 	s.waitMu.Lock()
 	defer s.waitMu.Unlock()
@@ -75,34 +86,51 @@ func (s *state) advance(seq uint64) {
 		return
 	}
 	s.applied = seq
-	close(s.moved)
-	s.moved = make(chan struct{})
+	n := 0
+	for n < len(s.waiters) && s.waiters[n].seq <= seq {
+		close(s.waiters[n].ch)
+		n++
+	}
+	if n > 0 {
+		s.waiters = slices.Delete(s.waiters, 0, n)
+	}
 }
 
 // waitApplied blocks until the entry at seq has been applied, ctx ends or
 // timeout passes. It costs no timer when the entry is applied already.
 func (s *state) waitApplied(ctx context.Context, seq uint64, timeout time.Duration) error {
-	var expired <-chan time.Time
-	for {
-		s.waitMu.Lock()
-		done, moved := s.applied >= seq, s.moved
+	s.waitMu.Lock()
+	if s.applied >= seq {
 		s.waitMu.Unlock()
-		if done {
-			return nil
-		}
-		if expired == nil {
-			t := time.NewTimer(timeout)
-			defer t.Stop()
-			expired = t.C
-		}
-		select {
-		case <-moved:
-		case <-expired:
-			return context.DeadlineExceeded
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return nil
 	}
+	w := waiter{seq: seq, ch: make(chan struct{})}
+	// Appends are mostly answered in seq order: the place is usually last.
+	i := len(s.waiters)
+	for i > 0 && s.waiters[i-1].seq > seq {
+		i--
+	}
+	s.waiters = slices.Insert(s.waiters, i, w)
+	s.waitMu.Unlock()
+
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	var err error
+	select {
+	case <-w.ch:
+		return nil
+	case <-t.C:
+		err = context.DeadlineExceeded
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	s.waitMu.Lock()
+	defer s.waitMu.Unlock()
+	if i := slices.IndexFunc(s.waiters, func(o waiter) bool { return o.ch == w.ch }); i >= 0 {
+		s.waiters = slices.Delete(s.waiters, i, i+1)
+		return err
+	}
+	return nil // applied meanwhile
 }
 
 // pipeline consumes the log in order, applies each entry to the board, and
