@@ -153,6 +153,7 @@ type Stats struct {
 // processes may consume the same queue.
 type Consumer struct {
 	opts   Options
+	keys   *wildix.Keys // opts.Secrets, prepared
 	handle Handler
 	log    *slog.Logger
 
@@ -174,6 +175,7 @@ func New(opts Options, h Handler) (*Consumer, error) {
 	}
 	return &Consumer{
 		opts:   opts,
+		keys:   wildix.NewKeys(opts.Secrets),
 		handle: h,
 		log:    opts.Logger.With(slog.String("queue_url", opts.QueueURL)),
 	}, nil
@@ -411,7 +413,7 @@ func (c *Consumer) verify(m types.Message, body []byte) string {
 	switch {
 	case !ok:
 		return "no " + SignatureAttribute + " string attribute"
-	case !wildix.Verify(body, sig, c.opts.Secrets):
+	case !c.keys.Verify(body, sig):
 		return SignatureAttribute + " does not match the body for any configured secret"
 	}
 	return ""

@@ -1,10 +1,13 @@
 package wildix
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"strings"
+	"sync"
 )
 
 // Sign returns the signature Wildix sends with body in the x-signature header
@@ -25,22 +28,83 @@ func Sign(secret, body []byte) string {
 //
 // Every secret is tried, each with a constant-time comparison, so the time
 // taken does not reveal which secret matched or how much of a guess was
-// right.
+// right. A caller verifying many bodies with the same secrets should keep
+// [NewKeys] of them instead.
 func Verify(body []byte, signature string, secrets [][]byte) bool {
-	want, err := hex.DecodeString(strings.TrimSpace(signature))
-	if err != nil || len(want) != sha256.Size {
-		return false
-	}
-	ok := false
+	return NewKeys(secrets).Verify(body, signature)
+}
+
+// Keys are signing secrets ready to verify with: the keyed HMAC state of
+// each secret is computed once and reused, so a verification hashes only the
+// body and allocates nothing. Keys are safe for concurrent use.
+type Keys struct {
+	macs []*sync.Pool // of *keyedMAC, one per non-empty secret
+}
+
+// keyedMAC is an HMAC keyed with one secret and room for its sum.
+type keyedMAC struct {
+	hash.Hash
+	sum [sha256.Size]byte
+}
+
+// NewKeys prepares secrets (copied; empty ones skipped, as in [Verify]).
+func NewKeys(secrets [][]byte) *Keys {
+	k := &Keys{}
 	for _, secret := range secrets {
 		if len(secret) == 0 {
 			continue
 		}
-		mac := hmac.New(sha256.New, secret)
+		secret := bytes.Clone(secret)
+		k.macs = append(k.macs, &sync.Pool{New: func() any { return &keyedMAC{Hash: hmac.New(sha256.New, secret)} }})
+	}
+	return k
+}
+
+// Len is the number of secrets that can verify: the non-empty ones.
+func (k *Keys) Len() int {
+	if k == nil {
+		return 0
+	}
+	return len(k.macs)
+}
+
+// Verify is [Verify] with the secrets of k; a nil *Keys has none.
+func (k *Keys) Verify(body []byte, signature string) bool {
+	var want [sha256.Size]byte
+	sig := strings.TrimSpace(signature)
+	if k.Len() == 0 || len(sig) != hex.EncodedLen(sha256.Size) {
+		return false
+	}
+	for i := range want {
+		hi, ok1 := unhex(sig[2*i])
+		lo, ok2 := unhex(sig[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		want[i] = hi<<4 | lo
+	}
+	ok := false
+	for _, pool := range k.macs {
+		mac := pool.Get().(*keyedMAC)
+		mac.Reset()
 		mac.Write(body)
-		if hmac.Equal(mac.Sum(nil), want) {
+		if hmac.Equal(mac.Sum(mac.sum[:0]), want[:]) {
 			ok = true
 		}
+		pool.Put(mac)
 	}
 	return ok
+}
+
+// unhex is the value of the hex digit c, in either case.
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }

@@ -2,6 +2,7 @@ package wildix_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wallboard/wallboard/wildix"
@@ -55,5 +56,44 @@ func TestVerify(t *testing.T) {
 				t.Errorf("Verify = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestKeysVerifyTheSameAsVerify: prepared keys accept and refuse exactly
+// what Verify does, again and again and from many goroutines at once (their
+// keyed states are reused), and a secret changed by its owner afterwards
+// changes nothing.
+func TestKeysVerifyTheSameAsVerify(t *testing.T) {
+	bodies := [][]byte{nil, []byte(`{"type":"call:update"}`), []byte(strings.Repeat("x", 5000))}
+	secret, other := []byte("s3cret-current"), []byte("s3cret-other")
+	keys := wildix.NewKeys([][]byte{nil, other, secret})
+	secret[0] = 'S' // the caller's copy; keys hold their own
+	signer := []byte("s3cret-current")
+	if keys.Len() != 2 {
+		t.Fatalf("Len = %d, want the 2 non-empty secrets", keys.Len())
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				for _, body := range bodies {
+					if !keys.Verify(body, wildix.Sign(signer, body)) {
+						t.Error("a good signature was refused")
+					}
+					if keys.Verify(body, wildix.Sign([]byte("guess"), body)) {
+						t.Error("a wrong key's signature was accepted")
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var none *wildix.Keys
+	if none.Verify(bodies[1], wildix.Sign(signer, bodies[1])) || wildix.NewKeys(nil).Verify(nil, wildix.Sign(nil, nil)) {
+		t.Error("keys with no secret accepted a signature")
+	}
+	sig := wildix.Sign(signer, bodies[2])
+	if n := testing.AllocsPerRun(100, func() { keys.Verify(bodies[2], sig) }); n > 0 {
+		t.Errorf("Verify allocates %v times", n)
 	}
 }
