@@ -29,6 +29,7 @@ type Audience struct {
 // empty Lang is written as English.
 func (a Audience) Key() string {
 	var b strings.Builder
+	b.Grow(len(a.View) + 3*len(a.Company) + len("|*|masked|") + 8)
 	b.WriteString(a.View)
 	b.WriteByte('|')
 	if a.Company == "" {
