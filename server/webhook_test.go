@@ -1,14 +1,18 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wallboard/wallboard/eventlog"
 	"github.com/wallboard/wallboard/server"
@@ -127,5 +131,34 @@ func TestRefusedWebhooksAreLoggedOnce(t *testing.T) {
 		if n := strings.Count(out, want); n != 1 {
 			t.Errorf("%d lines %q; want 1 in:\n%s", n, want, out)
 		}
+	}
+}
+
+// TestWebhookCutShortChangesNothing: a webhook whose body ends before the
+// length it declares (the sender went away mid-request) is refused and
+// stores nothing, even when the part that arrived is a whole, signed event.
+func TestWebhookCutShortChangesNothing(t *testing.T) {
+	h := newHarness(t, t.TempDir())
+	body := telephonyEvent(testCompany, "1001", "talking", ms(1))
+	conn, err := net.Dial("tcp", h.http.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second)) // a hang guard
+	fmt.Fprintf(conn, "POST /webhooks/wildix HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Signature: %s\r\nContent-Length: %d\r\n\r\n%s",
+		h.http.Listener.Addr(), wildix.Sign([]byte(testSecret), body), len(body)+10, body)
+	conn.(*net.TCPConn).CloseWrite()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a body cut short = %d %s; want 400", res.StatusCode, b)
+	}
+	if seq, err := h.log.LastSeq(t.Context()); err != nil || seq != 0 {
+		t.Errorf("the log holds %d entries (%v); want none", seq, err)
 	}
 }
