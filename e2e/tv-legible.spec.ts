@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
 import { Wallboard, freePort, telephony, presence, shoot } from './support';
-import { namedPeople, local, internalCall, queueCall, personName, resetClock } from './tv-events';
+import { namedPeople, local, internalCall, queueCall, completedCall, personName, resetClock } from './tv-events';
 
 // The TV from 4 m, at every company size: names ≥ 28 px, state words and
 // timers ≥ 24 px (proportionally larger on a 4K screen at device scale 1),
@@ -219,4 +219,85 @@ test('a TV that changes size lays itself out again, still legible and whole', as
   await expect.poll(async () => (await measure(page)).u).toBe(2);
   expect((await measure(page)).problems).toEqual([]);
   await page.context().close();
+});
+
+test("the side gives its room to the queues first, then the calls, and today's figures per agent last", async ({ browser }, testInfo) => {
+  // A busy hour: two queues with callers waiting, eight calls between
+  // colleagues, and twelve agents with figures for today.
+  const named = namedPeople(48);
+  await postAll(named.starts);
+  await postAll(named.ends);
+  const bodies: object[] = [queueCall('Support line', '+15550101'), queueCall('Sales line', '+15550102')];
+  for (let i = 0; i < 8; i++) {
+    const a = local(String(4000 + 2 * i), personName(2 * i), 'Sales', 'Floor');
+    const b = local(String(4001 + 2 * i), personName(2 * i + 1), 'Sales', 'Floor');
+    bodies.push(internalCall(a, b));
+  }
+  for (let i = 0; i < 12; i++) bodies.push(completedCall(i % 2 ? 'Support line' : 'Sales line', local(String(4020 + i), personName(20 + i), 'Support', 'Floor'), 8_000, 60_000));
+  await postAll(bodies);
+
+  for (const screen of screens.filter((s) => s.name !== '1366x768')) {
+    const page = await openTV(browser, screen);
+    await expect(page.locator('#calls > li')).toHaveCount(10); // the two callers waiting too
+    await expect(page.locator('#alerts [data-testid="alert"]')).toHaveCount(2); // and the side at its fullest
+    await expect(page.locator('#agents > tr')).toHaveCount(12);
+    const got = await page.evaluate(() => {
+      const on = (id: string) => [...document.getElementById(id)!.children].filter((el) => (el as HTMLElement).offsetParent !== null);
+      const u = innerHeight / 1080;
+      const call = (on('calls')[0] ?? document.querySelector('#calls > li')) as HTMLElement;
+      const line = parseFloat(getComputedStyle(call.querySelector('.font-semibold')!).lineHeight);
+      const cols = getComputedStyle(document.getElementById('tiles')!).gridTemplateColumns.split(' ').length;
+      return {
+        queues: on('queues').length,
+        calls: on('calls').length,
+        agents: on('agents').length,
+        // A call's lines: its state with its queue, then its parties.
+        callLines: Math.round((call.clientHeight - 16 * u) / line),
+        queueLine: call.querySelector('.call-queue') ? getComputedStyle(call.querySelector('.call-queue')!).display : 'none',
+        head: Math.min(...[...document.querySelectorAll('.agent-figures th[scope="col"]')].map((th) => parseFloat(getComputedStyle(th).fontSize) / u)),
+        cols,
+      };
+    });
+    await shoot(page, testInfo, `tv-side-${screen.name}`);
+    // The queues lead, the calls follow: both show, however busy.
+    expect(got.queues, screen.name).toBeGreaterThanOrEqual(1);
+    expect(got.calls, screen.name).toBeGreaterThanOrEqual(2);
+    expect(got.callLines, screen.name).toBeLessThanOrEqual(2);
+    // Today's figures per agent come after the live lists.
+    if (got.agents > 0) expect(got.calls, screen.name).toBeGreaterThanOrEqual(3);
+    expect(got.head, screen.name).toBeGreaterThanOrEqual(16);
+    // The side's width never costs a column of tiles.
+    expect(got.cols, screen.name).toBe(4);
+    await page.context().close();
+  }
+});
+
+test('a timer that grows ("59:59" becomes "1h 00m") lays its tile out again: nothing is cut', async ({ browser }) => {
+  const named = namedPeople(48);
+  await postAll(named.starts);
+  await postAll(named.ends);
+  // Every TV size, and one between (tiles at their narrowest).
+  const sizes = [{ name: '1760x1080', width: 1760, height: 1080, scale: 1 }, ...screens];
+  const pages = await Promise.all(sizes.map((screen) => openTV(browser, screen)));
+  // Ann Kowalczyk-Wiśniewska (4003), whose name takes two lines, talking
+  // and ringing for an hour less four seconds.
+  const since = Math.floor(Date.now() / 1000) * 1000 - (3600 - 4) * 1000;
+  for (const status of ['talking', 'rt']) expect(await wb.post({ ...telephony('4003', status), time: since })).toBe(200);
+  for (const [i, page] of pages.entries()) {
+    const timer = page.locator('#tiles > [data-extension="4003"] .tile-state time');
+    if (i === 0) await expect(timer).toContainText('59:');
+    await expect(timer).toContainText('1h 00m', { timeout: 10_000 });
+  }
+  await pages[0].waitForTimeout(200); // the next frame's layout
+  for (const [i, page] of pages.entries()) {
+    const cut = await page.locator('#tiles > [data-extension="4003"]').evaluate((t) => {
+      const box = t.getBoundingClientRect();
+      return [...t.querySelectorAll('*')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null && el.getClientRects().length > 0)
+        .filter((el) => el.getBoundingClientRect().bottom > box.bottom - parseFloat(getComputedStyle(t).borderBottomWidth) + 0.5)
+        .map((el) => `${el.className}: ${el.textContent}`);
+    });
+    expect(cut, sizes[i].name).toEqual([]);
+    await page.context().close();
+  }
 });

@@ -142,18 +142,19 @@ function render() {
     // While not live, durations stay as they were when the view last was.
     if (fresh.state !== "live") at = fresh.lostAt;
   }
+  const resized = []; // durations whose text changed length
   if (tickDue || all) {
     tickDue = false;
     alerts.levels(now);
-    tickDurations(at);
+    resized.push(...tickDurations(at));
     tickClock(at); // the clock stops with the timers while not live
   } else if (!changes.empty) {
-    for (const el of changes.elements) tickDurations(at, el);
+    for (const el of changes.elements) resized.push(...tickDurations(at, el));
     if ([...changes.lists].some((l) => l?.id === "queues")) alerts.levels(now);
   }
   const box = document.getElementById("alerts");
   if (box) tickDurations(at, box); // a new alert's longest wait
-  layout?.update(now, all ? null : changes);
+  layout?.update(now, all ? null : changes, resized);
   if (wall && (all || !changes.empty)) fitWaiting();
 }
 

@@ -35,11 +35,17 @@ function setText(el, text) {
 /**
  * tickDurations writes every live duration (time[data-since]) under root
  * for now. A hidden one is written too, so that it is right when it shows.
+ * It returns the durations that got longer or shorter ("59:59" became
+ * "1h 00m"): they may need more room than they had.
  */
 export function tickDurations(now, root = document) {
+  const resized = [];
   for (const el of root.querySelectorAll("time[data-since]")) {
-    setText(el, duration(now - Date.parse(el.dataset.since)));
+    const text = duration(now - Date.parse(el.dataset.since));
+    if (el.textContent.length !== text.length) resized.push(el);
+    setText(el, text);
   }
+  return resized;
 }
 
 /** tickClock writes the header clock. */

@@ -12,6 +12,10 @@ import { word } from "./words.js";
 
 const MAX_SCALE = 1.6; // few people get bigger tiles, up to this factor
 const SIDE_LISTS = ["queues", "calls", "conferences", "agents"];
+// The queues (service level, callers waiting, free agents: what a
+// supervisor reads first) lead the calls and conferences going on by one
+// item; today's figures per agent start once those show three each.
+const SIDE_RANKS = [0, 1, 1, 4];
 
 /**
  * fitTiles is the grid for n tiles in a width × height box: tiles of
@@ -37,17 +41,23 @@ export function fitTiles(n, width, height, cellW, cellH, gap) {
  * slot[i] pixels (plus gap[i] between items, and cost pixels for a pager
  * while a list does not fit): items are added one at a time to the list
  * that shows the fewest (the shorter list first), as long as they fit, so
- * that a short list is shown whole and a long one takes the rest. It
- * returns the items each list shows; a list may show none, and then its
- * pager says how many it has.
+ * that a short list is shown whole and a long one takes the rest. A list of
+ * rank[i] (0 when not given) counts as showing rank[i] more than it does:
+ * one of rank 0 gets its first item before one of rank 1 gets any, its
+ * second once the other has one, and so on. It returns the items each list
+ * shows; a list may show none, and then its pager says how many it has.
  */
-export function share(space, want, slot, gap, cost) {
+export function share(space, want, slot, gap, cost, rank = want.map(() => 0)) {
   const got = want.map(() => 0);
   let used = 0;
   const open = new Set(want.map((_, i) => i).filter((i) => want[i] > 0));
+  const score = (i) => got[i] + rank[i];
   while (open.size > 0) {
     let best = -1;
-    for (const i of open) if (best < 0 || got[i] < got[best] || (got[i] === got[best] && want[i] < want[best])) best = i;
+    for (const i of open) {
+      if (best < 0 || score(i) < score(best)) best = i;
+      else if (score(i) === score(best) && (got[i] < got[best] || (got[i] === got[best] && want[i] < want[best]))) best = i;
+    }
     // The first item brings the pager of a list that will not show all,
     // the last one takes it away again.
     const g = got[best];
@@ -144,10 +154,16 @@ export class TVLayout {
   }
 
   /**
-   * update lays out what changes (null: everything) touched, and turns the
-   * page when its time has come.
+   * update lays out what changes (null: everything) touched, and the tiles
+   * and side lists holding a resized duration (see tickDurations), and
+   * turns the page when its time has come.
    */
-  update(now, changes) {
+  update(now, changes, resized = []) {
+    for (const el of resized) {
+      const tile = el.closest("#tiles > *");
+      if (tile) this.measured.delete(tile);
+      else if (el.closest(".side")) this.sideCaps = null;
+    }
     if (changes === null) {
       // Replaced lists lost what was set on them; filters may have changed.
       this.grid = null;
@@ -161,6 +177,7 @@ export class TVLayout {
     }
     const touched = (id) => changes === null || [...changes.lists].some((l) => l?.id === id) || [...changes.containers].some((c) => c.id === id);
     if (turned || touched("tiles") || !this.grid) this.tiles();
+    else if (resized.length > 0) this.names([...document.getElementById("tiles").children]);
     // The all-queues rows above the queues take the side panel's space too.
     const sideTouched = SIDE_LISTS.some(touched) || touched("queue-totals");
     if (turned || !this.sideCaps || sideTouched) this.side(!this.sideCaps || sideTouched);
@@ -254,6 +271,12 @@ export class TVLayout {
       const gapSide = parseFloat(style.rowGap) || 0;
       let used = -gapSide;
       for (const el of side.children) if (el.offsetParent !== null || el.offsetHeight > 0) used += el.offsetHeight + gapSide;
+      // The lists' pagers shown now are not fixed: share counts a pager for
+      // each list that will not fit.
+      for (const name of SIDE_LISTS) {
+        const p = document.querySelector(`[data-pager="${name}"]`);
+        if (p && !p.hidden) used -= p.offsetHeight + (parseFloat(getComputedStyle(p.parentElement).rowGap) || 0);
+      }
       const want = [];
       const slot = [];
       const gap = [];
@@ -278,7 +301,7 @@ export class TVLayout {
       off.flat().forEach((el) => setOff(el, true));
       const pagerCost = document.querySelector("[data-pager]")?.scrollHeight || 0;
       const space = side.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (used - listsHeight);
-      const got = share(space, want, slot, gap, pagerCost + gapSide);
+      const got = share(space, want, slot, gap, pagerCost + gapSide, SIDE_RANKS);
       // Each list's pixels: what its share of typical items takes; its
       // pages are filled item by item within them, in order.
       const pages = heights.map((hs, i) => {
