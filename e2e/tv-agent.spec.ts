@@ -109,3 +109,20 @@ test('keyboard focus survives a push that replaces its row', async ({ page }) =>
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => (document.activeElement as HTMLElement).closest('li')?.dataset.extension)).not.toBe('4002');
 });
+
+test('every name on a phone is whole: a long one wraps, none is cut', async ({ page }) => {
+  await colleagues();
+  // A name known only by its email, as the PBX sends for some users.
+  const byEmail = telephony('4099', 'registered');
+  expect(await wb.post({ ...byEmail, data: { ...byEmail.data, email: 'bartholomew.featherstonehaugh-montgomery@example.test' } })).toBe(200);
+  await open(page);
+  await expect(rows(page)).toHaveCount(N + 1);
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll('#people > [data-extension] .font-medium')]
+      .filter((el) => el.scrollWidth > el.clientWidth || getComputedStyle(el).textOverflow === 'ellipsis' || el.getBoundingClientRect().right > innerWidth)
+      .map((el) => el.textContent),
+  );
+  expect(cut).toEqual([]);
+  const long = page.locator('#people > [data-extension="4024"] .font-medium');
+  await expect(long).toHaveText(personName(24)); // whole, on two lines
+});
