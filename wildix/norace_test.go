@@ -1,0 +1,5 @@
+//go:build !race
+
+package wildix_test
+
+const raceEnabled = false
