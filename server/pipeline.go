@@ -223,6 +223,9 @@ func (p *pipeline) run(ctx context.Context) error {
 	p.replaying = last > p.state.logSeq
 	if !p.replaying {
 		close(p.caughtUpCh)
+		// Browsers may have connected while the snapshot was loading
+		// (the listener opens with Run): they hold the empty board.
+		p.publishFull()
 	} else {
 		p.logger.Info("Replaying event log", slog.Uint64("from", p.state.logSeq), slog.Uint64("to", last))
 	}
@@ -274,6 +277,7 @@ func (p *pipeline) skipTo(seq uint64) {
 	if p.replaying && seq >= p.replayTo {
 		p.replaying = false
 		close(p.caughtUpCh)
+		p.publishFull()
 	}
 }
 

@@ -358,6 +358,48 @@ func TestRestartKeepsTheBoard(t *testing.T) {
 	}
 }
 
+// TestBrowserConnectedDuringRestoreGetsTheBoard: a browser that reconnects
+// to a restarting server before the board is restored from its snapshot
+// gets an empty first frame; once restored, the board is pushed to it,
+// even though nothing in the log is left to replay.
+func TestBrowserConnectedDuringRestoreGetsTheBoard(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, dir)
+	h.post(telephonyEvent(testCompany, "1001", "talking", ms(0)), testSecret)
+	h.stop() // saves the snapshot: the restart has nothing to replay
+
+	logger := slog.New(slog.DiscardHandler)
+	elog, err := eventlog.Open(t.Context(), eventlog.Options{Dir: dir, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Secrets: [][]byte{[]byte(testSecret)}}, elog, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2 := &harness{t: t, srv: srv, http: httptest.NewServer(srv.Handler()), log: elog, done: make(chan error, 1)}
+	t.Cleanup(h2.stop) // after the sockets close (cleanups run last first)
+	conns := []*websocket.Conn{dial(t, h2, "board"), dial(t, h2, "agent")}
+	for _, c := range conns {
+		if first := readFrame(t, c); strings.Contains(first, `data-extension="1001"`) {
+			t.Fatalf("the first frame before the restore already holds the board:\n%s", first)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h2.cancel = cancel
+	go func() { h2.done <- srv.Run(ctx) }()
+	for _, c := range conns {
+		for {
+			if frame := readFrame(t, c); strings.Contains(frame, `data-extension="1001"`) {
+				if !strings.Contains(frame, `data-telephony="talking"`) {
+					t.Fatalf("the board pushed after the restore is not the stored one:\n%s", frame)
+				}
+				break
+			}
+		}
+	}
+}
+
 // failingLog refuses every append, like a log whose storage is down.
 type failingLog struct{ server.EventLog }
 
