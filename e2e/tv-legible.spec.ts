@@ -105,6 +105,10 @@ async function measure(page: Page): Promise<Measure> {
     }
     const list = document.getElementById('tiles')!;
     const pager = document.querySelector('[data-pager="tiles"]') as HTMLElement;
+    // The header takes one line: on a narrow TV the counts keep their icon
+    // and number.
+    const header = document.querySelector('.page-header') as HTMLElement;
+    if (header.offsetHeight > 48 * u) problems.push(`header: ${header.offsetHeight} px high, more than one line`);
     return {
       u,
       scroll: { h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth, innerH: innerHeight, innerW: innerWidth },
