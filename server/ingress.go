@@ -104,8 +104,10 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// readAhead bounds the space readBody sets aside for a declared length.
-const readAhead = 64 << 10
+// readAhead bounds the space readBody sets aside for a declared length
+// before the body arrives: a webhook's few kilobytes, not what a client that
+// declares a large body and sends nothing could make every connection hold.
+const readAhead = 8 << 10
 
 // The 2xx answers, encoded once (as c.JSON would encode them, newline
 // included): every accepted webhook gets one.
