@@ -199,3 +199,44 @@ func TestAcceptsArePaced(t *testing.T) {
 		}
 	})
 }
+
+// firstRead records the size of the buffer of its first Read.
+type firstRead struct {
+	r     io.Reader
+	first int
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	if f.first == 0 {
+		f.first = len(p)
+	}
+	return f.r.Read(p)
+}
+
+// TestReadBodySetsAsideLittleBeforeTheBodyArrives: a webhook's declared
+// length is read in one buffer of exactly that size, but a large declared
+// length gets no more than readAhead before its bytes arrive, so a client
+// that declares a large body and sends nothing holds little.
+func TestReadBodySetsAsideLittleBeforeTheBodyArrives(t *testing.T) {
+	for _, tt := range []struct {
+		declared, sent int
+		wantFirst      int // the most the first read may be handed
+	}{
+		{declared: 2000, sent: 2000, wantFirst: 2000},
+		{declared: 8 << 10, sent: 8 << 10, wantFirst: 8 << 10},
+		{declared: 32 << 10, sent: 10, wantFirst: 8 << 10},
+		{declared: 900 << 10, sent: 10, wantFirst: 8 << 10},
+	} {
+		body := bytes.Repeat([]byte("x"), tt.sent)
+		f := &firstRead{r: bytes.NewReader(body)}
+		r := httptest.NewRequest(http.MethodPost, "/webhooks/wildix", f)
+		r.ContentLength = int64(tt.declared)
+		got, err := readBody(r)
+		if tt.sent == tt.declared && (err != nil || !bytes.Equal(got, body)) {
+			t.Errorf("declared %d: read %d bytes, %v", tt.declared, len(got), err)
+		}
+		if f.first > tt.wantFirst {
+			t.Errorf("declared %d: the first read was handed %d bytes; want at most %d", tt.declared, f.first, tt.wantFirst)
+		}
+	}
+}
