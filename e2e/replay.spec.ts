@@ -45,6 +45,9 @@ test('the board at a past moment, stepped and played without a reload, then live
   for (let i = 0; i < 10 && (await tile(page, '1001').getAttribute('data-telephony')) === 'talking'; i++) {
     await bar.locator('[data-replay-step="+event"]').click();
     await expect(bar).not.toHaveAttribute('data-seq', String(seq + i));
+    // The bar moves at once, the board with the next render: read the
+    // tile after it, or a busy machine steps past the change.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
   await expect(tile(page, '1001')).toHaveAttribute('data-telephony', 'registered');
   expect(page.url()).toContain('seq=');
