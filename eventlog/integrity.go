@@ -25,8 +25,9 @@ import (
 //     lost data;
 //   - in embedded mode, a tail cut short: the writer keeps the highest seq it
 //     has stored in a small file next to the server's files (markName),
-//     written with the entries and flushed after them at least once a
-//     second (see markSyncEvery), and Open compares the stream with it.
+//     written once the entries it names are on disk and flushed with a
+//     later write's at most a second after (see markSyncEvery), and Open
+//     compares the stream with it.
 const markName = "wallboard-last-seq"
 
 // mark is the file holding the highest seq stored, embedded mode.

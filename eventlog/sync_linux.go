@@ -33,11 +33,11 @@ func syncDir(dir string) error {
 
 // tail flushes what a write adds to the log: the stream's newest message
 // block, the block before it and the directory when the server started a
-// new one, and, once a second, the mark. That is everything a single-replica file stream
-// writes for an append (its index files are rebuilt from the blocks), and
-// flushing those files alone, unlike syncfs, does not wait for what other
-// programs have written to the same file system. When a file it expects is
-// missing it falls back to syncfs.
+// new one, and, at most once a second, the mark. That is everything a
+// single-replica file stream writes for an append (its index files are
+// rebuilt from the blocks), and flushing those files alone, unlike syncfs,
+// does not wait for what other programs have written to the same file
+// system. When a file it expects is missing it falls back to syncfs.
 type tail struct {
 	dir   string   // the stream's message blocks
 	index uint64   // the newest block's index, 0 before the first flush
