@@ -95,6 +95,10 @@ async function measure(page: Page): Promise<Measure> {
       check(t.querySelector('.tile-name')!, 'name', 28);
       check(t.querySelector('.tile-state > span')!, 'state', 24);
       for (const since of t.querySelectorAll('time[data-since]')) check(since, 'timer', 24);
+      // Whom a call is with is shortened ("Kenji T. · 219"), never cut.
+      for (const p of t.querySelectorAll('.tile-party')) {
+        if (visible(p) && p.scrollWidth > p.clientWidth) problems.push(`call party "${p.textContent}" (${t.id}): cut (${p.scrollWidth} > ${p.clientWidth})`);
+      }
     }
     for (const el of document.querySelectorAll('.side time[data-since]')) check(el, 'timer', 24);
     for (const el of document.querySelectorAll('#calls .font-semibold, #queues [data-level-word]')) if (el.textContent) check(el, 'state', 24);

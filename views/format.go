@@ -37,6 +37,21 @@ func partyText(ctx context.Context, p Party) string {
 	}
 }
 
+// partyShort is partyText with the name shortened as on a tile ("Kenji T. ·
+// 219"), and shorter that short name alone ("Kenji T."), for a TV tile's
+// call line where partyText does not fit; "" when it would be no shorter.
+func partyShort(p Party) (short, shorter string) {
+	name := ShortName(p.Name)
+	switch {
+	case name == "" || p.Name == p.Number:
+		return "", ""
+	case p.Number != "":
+		return name + " · " + p.Number, name
+	default:
+		return name, ""
+	}
+}
+
 // participantsText is a conference's head count and names, in one line.
 func participantsText(ctx context.Context, ps []Participant) string {
 	if len(ps) == 0 {

@@ -247,6 +247,23 @@ export class TVLayout {
       n.textContent = soft;
     }
     for (const n of long.filter(over)) n.classList.add("break");
+    // A call line whose party does not fit shows the party's short name
+    // with its number ("Kenji T. · 219"), then alone ("Kenji T."), rather
+    // than an ellipsis.
+    const parties = todo.map((el) => el.querySelector(".tile-party")).filter(Boolean);
+    for (const p of parties) {
+      if (p.dataset.full !== undefined) {
+        p.textContent = p.dataset.full;
+        delete p.dataset.full;
+      }
+    }
+    const cut = (p) => p.scrollWidth > p.clientWidth;
+    for (const key of ["short", "shorter"]) {
+      for (const p of parties.filter((p) => p.dataset[key] && cut(p))) {
+        p.dataset.full ??= p.textContent;
+        p.textContent = p.dataset[key];
+      }
+    }
     // A tile whose name and state take two lines each has no room for its
     // call or message line: that line goes rather than being cut.
     const crowded = todo.filter((el) => el.scrollHeight > el.clientHeight + 1);
