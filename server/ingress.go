@@ -205,12 +205,12 @@ func (s *Server) verifyWebhook(body []byte, sig string) (status int, reason, msg
 		// them signed it, the sender is told what is wrong with it (400,
 		// from Accept); this costs a check per integration, bounded by
 		// the configuration.
-		for _, keys := range l.keys {
-			if keys.Verify(body, sig) {
+		for _, in := range l.integrations {
+			if in.keys.Verify(body, sig) {
 				return 0, "", ""
 			}
 		}
-	} else if in, ok := l.integrations[env.IntegrationID]; ok && l.keys[in.ID].Verify(body, sig) {
+	} else if in, ok := l.integrations[env.IntegrationID]; ok && in.keys.Verify(body, sig) {
 		if env.Company != in.Company {
 			s.metrics.countEvent(TransportWebhook, s.metrics.typeLabel(env.Type), outcomeWrongTenant)
 			return http.StatusForbidden, "wrong_company", "The event's company is not the company of its integration."

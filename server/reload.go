@@ -35,16 +35,20 @@ import (
 // live is the part of the configuration Reload replaces that is not
 // credentials.
 type live struct {
-	secrets      *wildix.Keys            // accepted for any company
-	integrations map[string]Integration  // by ID
-	keys         map[string]*wildix.Keys // each integration's secrets, by ID
+	secrets      *wildix.Keys               // accepted for any company
+	integrations map[string]liveIntegration // by ID
 	thresholds   []views.QueueThreshold
+}
+
+// liveIntegration is an integration with its secrets prepared.
+type liveIntegration struct {
+	Integration
+	keys *wildix.Keys
 }
 
 // newLive checks and indexes the reloadable, non-credential part of cfg.
 func newLive(cfg Config) (*live, error) {
-	integrations := make(map[string]Integration, len(cfg.Integrations))
-	keys := make(map[string]*wildix.Keys, len(cfg.Integrations))
+	integrations := make(map[string]liveIntegration, len(cfg.Integrations))
 	for _, in := range cfg.Integrations {
 		if in.ID == "" || in.Company == "" || len(in.Secrets) == 0 {
 			return nil, fmt.Errorf("integration %q: an ID, a company and a secret are required", in.ID)
@@ -52,11 +56,9 @@ func newLive(cfg Config) (*live, error) {
 		if _, dup := integrations[in.ID]; dup {
 			return nil, fmt.Errorf("integration %q is configured twice", in.ID)
 		}
-		integrations[in.ID] = in
-		keys[in.ID] = wildix.NewKeys(in.Secrets)
+		integrations[in.ID] = liveIntegration{Integration: in, keys: wildix.NewKeys(in.Secrets)}
 	}
-	return &live{secrets: wildix.NewKeys(cfg.Secrets), integrations: integrations, keys: keys,
-		thresholds: queueThresholds(cfg.QueueThresholds)}, nil
+	return &live{secrets: wildix.NewKeys(cfg.Secrets), integrations: integrations, thresholds: queueThresholds(cfg.QueueThresholds)}, nil
 }
 
 // Reload outcomes, the "result" label of wallboard_config_reloads_total.

@@ -70,18 +70,15 @@ func (k *Keys) Len() int {
 
 // Verify is [Verify] with the secrets of k; a nil *Keys has none.
 func (k *Keys) Verify(body []byte, signature string) bool {
+	var hexSig [2 * sha256.Size]byte // the signature's digits, without allocating
 	var want [sha256.Size]byte
 	sig := strings.TrimSpace(signature)
-	if k.Len() == 0 || len(sig) != hex.EncodedLen(sha256.Size) {
+	if k.Len() == 0 || len(sig) != len(hexSig) {
 		return false
 	}
-	for i := range want {
-		hi, ok1 := unhex(sig[2*i])
-		lo, ok2 := unhex(sig[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
-		want[i] = hi<<4 | lo
+	copy(hexSig[:], sig)
+	if _, err := hex.Decode(want[:], hexSig[:]); err != nil {
+		return false
 	}
 	ok := false
 	for _, pool := range k.macs {
@@ -94,17 +91,4 @@ func (k *Keys) Verify(body []byte, signature string) bool {
 		pool.Put(mac)
 	}
 	return ok
-}
-
-// unhex is the value of the hex digit c, in either case.
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }
